@@ -1,0 +1,58 @@
+"""Reading the raw CSVs and writing results, the same way everywhere."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+
+def read_raw_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read one raw CSV exactly as text.
+
+    `dtype=str` keeps `007` as `007`; `keep_default_na=False` keeps `NA`/`None` as text, so only
+    the validator decides what is missing. `utf-8-sig` accepts a spreadsheet's BOM.
+    """
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        encoding="utf-8-sig",
+        sep=",",
+    )
+
+
+def read_raw_tables(raw_dir: str | os.PathLike[str], names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Read the named tables (file stem without `.csv`) from `raw_dir`."""
+    raw = Path(raw_dir)
+    return {name: read_raw_csv(raw / f"{name}.csv") for name in names}
+
+
+def split_list(cell: str, sep: str = ";") -> list[str]:
+    """Split a `;`-joined list cell; an empty cell is an empty list."""
+    return [part for part in (p.strip() for p in cell.split(sep)) if part]
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename.
+
+    A build killed mid-write never leaves a truncated file at the final path.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,335 @@
+"""Each class of bad input the validator must catch, on a tiny Data Package of its own.
+
+Every assertion names the file, the spreadsheet row (header = 1) and the column, as an author
+would need them to find the cell.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from meeting_report.validate_stage import InvalidInputs, run
+from meeting_report.validation import Problem, validate_directory
+
+DESCRIPTOR = {
+    "resources": [
+        {
+            "name": "regions",
+            "path": "regions.csv",
+            "schema": {
+                "fields": [
+                    {"name": "region_id", "type": "string", "x-key": True,
+                     "constraints": {"required": True, "pattern": "[a-z_]+"}},
+                    {"name": "name", "type": "string", "constraints": {"required": True}},
+                ],
+                "primaryKey": ["region_id"],
+            },
+        },
+        {
+            "name": "entities",
+            "path": "entities.csv",
+            "schema": {
+                "fields": [
+                    {"name": "entity_id", "type": "string", "x-key": True,
+                     "constraints": {"required": True}},
+                    {"name": "kind", "type": "string",
+                     "constraints": {"required": True, "enum": ["rcp", "irf", "reo"]}},
+                    {"name": "regions", "type": "list", "delimiter": ";", "itemType": "string",
+                     "x-key": True},
+                    {"name": "seats", "type": "integer", "constraints": {"minimum": 0}},
+                    {"name": "surveyed", "type": "boolean", "constraints": {"required": True}},
+                    {"name": "website", "type": "string", "format": "uri"},
+                    {"name": "note", "type": "string", "constraints": {"maxLength": 50}},
+                ],
+                "primaryKey": ["entity_id"],
+                "foreignKeys": [
+                    {"fields": ["regions"],
+                     "reference": {"resource": "regions", "fields": ["region_id"]}}
+                ],
+            },
+        },
+        {
+            "name": "responses",
+            "path": "responses.csv",
+            "schema": {
+                "fields": [
+                    {"name": "entity_id", "type": "string", "x-key": True,
+                     "constraints": {"required": True}},
+                    {"name": "status", "type": "string", "constraints": {"required": True}},
+                ],
+                "primaryKey": ["entity_id"],
+                "foreignKeys": [
+                    {"fields": ["entity_id"],
+                     "reference": {"resource": "entities", "fields": ["entity_id"]}}
+                ],
+            },
+        },
+    ]
+}
+
+GOOD = {
+    "regions.csv": "region_id,name\nafrica,Africa\neurope,Europe\n",
+    "entities.csv": (
+        "entity_id,kind,regions,seats,surveyed,website,note\n"
+        "acp_eu,irf,africa;europe,3,true,https://example.org,\n"
+        "007,rcp,africa,0,false,mailto:a@example.org,NA\n"
+    ),
+    "responses.csv": "entity_id,status\nacp_eu,formulated\n007,in_process\n",
+}
+
+
+def write(tmp_path: Path, **overrides: str | bytes | None) -> Path:
+    files = {**GOOD, **{k.replace("__", "."): v for k, v in overrides.items()}}
+    for name, content in files.items():
+        if content is None:
+            continue
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return tmp_path
+
+
+def problems(tmp_path: Path, **overrides: str | bytes | None) -> list[Problem]:
+    return validate_directory(write(tmp_path, **overrides), DESCRIPTOR).problems
+
+
+def only(found: list[Problem]) -> Problem:
+    assert len(found) == 1, [p.format() for p in found]
+    return found[0]
+
+
+def test_good_package_is_clean(tmp_path):
+    report = validate_directory(write(tmp_path), DESCRIPTOR)
+    assert report.problems == []
+    # `007` stays text and `NA` stays text: nothing is coerced on the way in.
+    rows = dict(report.tables["entities"].rows)
+    assert rows[3]["entity_id"] == "007"
+    assert rows[3]["note"] == "NA"
+
+
+def test_missing_file(tmp_path):
+    p = only(problems(tmp_path, responses__csv=None))
+    assert (p.file, p.row, p.column) == ("responses.csv", None, None)
+    assert "missing" in p.message
+
+
+def test_empty_file(tmp_path):
+    found = problems(tmp_path, regions__csv="")
+    p = only([x for x in found if x.file == "regions.csv"])
+    assert "empty" in p.message and "region_id, name" in p.expected
+    # References into the broken file are not guessed at: the author is told they wait.
+    assert any(x.file == "entities.csv" and "cannot be checked" in x.message for x in found)
+
+
+def test_header_only_file(tmp_path):
+    found = problems(tmp_path, responses__csv="entity_id,status\n")
+    assert any(p.file == "responses.csv" and "no data rows" in p.message for p in found)
+
+
+def test_not_utf8_names_the_row(tmp_path):
+    latin1 = "region_id,name\nafrica,Africa\neurope,Europ\xe9\n".encode("latin-1")
+    p = only([x for x in problems(tmp_path, regions__csv=latin1) if x.file == "regions.csv"])
+    assert p.row == 3 and p.value == "e9"
+    assert "UTF-8" in p.expected
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    bom = "\ufeffregion_id,name\nafrica,Africa\neurope,Europe\n".encode()
+    assert problems(tmp_path, regions__csv=bom) == []
+
+
+def test_semicolon_export(tmp_path):
+    p = only(problems(tmp_path, responses__csv="entity_id;status\nacp_eu;formulated\n"))
+    assert (p.file, p.row) == ("responses.csv", 1)
+    assert "semicolons" in p.message and "comma-separated" in p.expected
+
+
+@pytest.mark.parametrize(
+    ("line", "cells"), [("acp_eu,formulated,extra", 3), ("acp_eu", 1)]
+)
+def test_ragged_rows(tmp_path, line, cells):
+    p = only(problems(tmp_path, responses__csv=f"entity_id,status\n{line}\n007,x\n"))
+    assert (p.file, p.row) == ("responses.csv", 2)
+    assert f"has {cells} cells but the header has 2" in p.message
+
+
+def test_duplicate_header(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name,name\nafrica,A,B\n")
+    assert any(p.row == 1 and p.column == "name" and "repeated" in p.message for p in found)
+
+
+def test_blank_header(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name,\nafrica,Africa,\n")
+    assert any(p.row == 1 and "header cell C is blank" in p.message for p in found)
+
+
+def test_missing_required_column(tmp_path):
+    found = problems(tmp_path, responses__csv="entity_id\nacp_eu\n")
+    p = only([x for x in found if x.file == "responses.csv"])
+    assert (p.row, p.column) == (1, "status") and "missing" in p.message
+
+
+def test_unknown_column_suggests_the_right_name(tmp_path):
+    found = problems(tmp_path, responses__csv="entity_id,statuss\nacp_eu,formulated\n")
+    unknown = [p for p in found if p.message == "unknown column"]
+    assert unknown[0].column == "statuss" and "did you mean 'status'" in unknown[0].expected
+
+
+def test_empty_required_cell(tmp_path):
+    p = only(problems(tmp_path, responses__csv="entity_id,status\nacp_eu,\n007,x\n"))
+    assert (p.file, p.row, p.column) == ("responses.csv", 2, "status")
+    assert "required cell is empty" in p.message
+
+
+def test_code_outside_its_list_names_allowed_values(tmp_path):
+    bad = GOOD["entities.csv"].replace("acp_eu,irf,", "acp_eu,IRF,")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.file, p.row, p.column, p.value) == ("entities.csv", 2, "kind", "IRF")
+    assert "rcp, irf, reo" in p.expected
+
+
+def test_id_with_stray_whitespace(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name\nafrica ,Africa\neurope,Europe\n")
+    assert any((p.row, p.column) == (2, "region_id") and "spaces" in p.message for p in found)
+
+
+def test_id_with_invisible_character(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name\nafr\u200bica,Africa\neurope,E\n")
+    assert any((p.row, p.column) == (2, "region_id") and "invisible" in p.message for p in found)
+    # The value is shown with the hidden character made visible.
+    assert any("<U+200B>" in p.format() for p in found)
+
+
+def test_duplicate_keys_name_every_row(tmp_path):
+    csv_text = "region_id,name\nafrica,Africa\neurope,Europe\nafrica,Afrique\nafrica,Afrika\n"
+    p = only(problems(tmp_path, regions__csv=csv_text))
+    assert (p.file, p.column) == ("regions.csv", "region_id")
+    assert "rows 2, 4, 5" in p.message
+
+
+def test_reference_to_unknown_id_across_files(tmp_path):
+    p = only(problems(tmp_path, responses__csv="entity_id,status\nacp_euu,formulated\n"))
+    assert (p.file, p.row, p.column, p.value) == ("responses.csv", 2, "entity_id", "acp_euu")
+    assert "entities.csv" in p.message and "did you mean 'acp_eu'" in p.expected
+
+
+def test_unknown_item_in_a_list_reference(tmp_path):
+    bad = GOOD["entities.csv"].replace("africa;europe", "africa;asia")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.row, p.column, p.value) == (2, "regions", "asia")
+    assert "africa, europe" in p.expected
+
+
+def test_ids_are_never_read_as_numbers(tmp_path):
+    # `7` is not `007`: the reference stays unresolved instead of silently matching.
+    p = only(problems(tmp_path, responses__csv="entity_id,status\nacp_eu,f\n7,g\n"))
+    assert (p.row, p.value) == (3, "7")
+
+
+def test_integer_with_leading_zero_or_text(tmp_path):
+    bad = GOOD["entities.csv"].replace(",3,true", ",03,true").replace(",0,false", ",many,false")
+    found = problems(tmp_path, entities__csv=bad)
+    assert {(p.row, p.column) for p in found} == {(2, "seats"), (3, "seats")}
+
+
+def test_na_placeholder_in_required_cell(tmp_path):
+    p = only(problems(tmp_path, regions__csv="region_id,name\nafrica,None\neurope,Europe\n"))
+    assert (p.row, p.column, p.value) == (2, "name", "None")
+    assert "placeholder" in p.message
+
+
+def test_bidi_override(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name\nafrica,Afr\u202eacia\neurope,E\n")
+    assert any((p.row, p.column) == (2, "name") and "bidirectional" in p.message for p in found)
+
+
+def test_control_character(tmp_path):
+    found = problems(tmp_path, regions__csv="region_id,name\nafrica,Afr\x07ica\neurope,E\n")
+    assert any((p.row, p.column) == (2, "name") and "control" in p.message for p in found)
+
+
+def test_oversize_cell(tmp_path):
+    bad = GOOD["entities.csv"].replace(",NA\n", "," + "x" * 51 + "\n")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.row, p.column) == (3, "note") and "at most 50" in p.expected
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.org", "www.example.org"])
+def test_link_that_is_not_http_or_mailto(tmp_path, link):
+    bad = GOOD["entities.csv"].replace("https://example.org", link)
+    found = problems(tmp_path, entities__csv=bad)
+    assert found and all((p.row, p.column) == (2, "website") for p in found)
+    assert any("http" in (p.expected or "") for p in found)
+
+
+def test_unsafe_scheme_in_free_text(tmp_path):
+    bad = GOOD["entities.csv"].replace(",NA\n", ",see javascript:void(0)\n")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.row, p.column) == (3, "note") and "unsafe scheme" in p.message
+
+
+def test_blank_row(tmp_path):
+    p = only(problems(tmp_path, regions__csv="region_id,name\nafrica,Africa\n,\neurope,E\n"))
+    assert (p.row, p.message) == (3, "blank row")
+
+
+def test_pattern_and_boolean(tmp_path):
+    bad = GOOD["entities.csv"].replace(",true,", ",yes,")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.row, p.column) == (2, "surveyed") and p.expected == "true or false"
+    found = problems(tmp_path, regions__csv="region_id,name\nAfrica,Africa\neurope,E\n")
+    assert any((p.row, p.column) == (2, "region_id") for p in found)
+
+
+def test_undeclared_csv(tmp_path):
+    (tmp_path / "extra.csv").write_text("a\n1\n")
+    found = problems(tmp_path)
+    assert [p.file for p in found] == ["extra.csv"]
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path):
+    found = problems(
+        tmp_path,
+        regions__csv="region_id,name\nafrica,\neurope,E\n",
+        entities__csv=GOOD["entities.csv"].replace("acp_eu,irf", "acp_eu,xx"),
+        responses__csv="entity_id,status\nacp_eu,\n",
+    )
+    located = {(p.file, p.row, p.column) for p in found}
+    assert located == {
+        ("regions.csv", 2, "name"),
+        ("entities.csv", 2, "kind"),
+        ("responses.csv", 2, "status"),
+    }
+    # Reported in the descriptor's file order, then by row.
+    assert [p.file for p in found] == ["regions.csv", "entities.csv", "responses.csv"]
+
+
+def test_stage_writes_escaped_report_and_no_output_on_failure(tmp_path):
+    raw = write(tmp_path / "raw" if (tmp_path / "raw").mkdir() is None else tmp_path,
+                regions__csv="region_id,name\nafrica,<script>alert(1)</script>\x07\n")
+    schema = tmp_path / "dp.json"
+    schema.write_text(json.dumps(DESCRIPTOR))
+    html = tmp_path / "build" / "validation.html"
+    out = tmp_path / "validated"
+    with pytest.raises(InvalidInputs):
+        run(str(raw), str(schema), str(out), str(html))
+    page = html.read_text()
+    assert "&lt;script&gt;" in page and "<script>alert" not in page
+    assert "regions.csv" in page
+    assert not out.exists()
+
+
+def test_stage_writes_validated_copies(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write(raw)
+    schema = tmp_path / "dp.json"
+    schema.write_text(json.dumps(DESCRIPTOR))
+    run(str(raw), str(schema), str(tmp_path / "v"), str(tmp_path / "v.html"))
+    assert (tmp_path / "v" / "entities.csv").read_text() == GOOD["entities.csv"]
+    assert "All 3 files are valid" in (tmp_path / "v.html").read_text()
