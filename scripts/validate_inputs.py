@@ -1,4 +1,4 @@
-"""Snakemake entry: validate every raw CSV (rule validate_inputs)."""
+"""Snakemake entry: write the validation report (rule validate_inputs)."""
 
 from meeting_report.logs import setup_logging
 from meeting_report.validate_stage import run
@@ -8,6 +8,5 @@ setup_logging(snakemake.log[0])
 run(
     raw_dir=snakemake.params.raw_dir,
     schema=snakemake.input.schema,
-    validated_dir=snakemake.params.validated_dir,
-    report_html=snakemake.params.report_html,
+    report_html=snakemake.output.report,
 )

@@ -1,14 +1,20 @@
-"""The validation step: check every raw CSV, report all problems, write validated copies."""
+"""The validation step: check every raw CSV, report all problems, stop before anything is built.
+
+The Snakefile calls `validate_or_stop` while it is read, before Snakemake plans a single job (as
+sample sheets are checked in the Snakemake workflow catalog). Rules then read the raw CSVs
+directly, so an edit to one CSV reruns only the rules that read it.
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .io import atomic_write_text
-from .validation import Report, load_descriptor, normalised_csv, validate_directory
+from .validation import Report, load_descriptor, validate_directory
 
 log = logging.getLogger("meeting_report.validate")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -27,31 +33,33 @@ def render_report(report: Report, raw_dir: str) -> str:
     )
 
 
-def run(raw_dir: str, schema: str, validated_dir: str, report_html: str) -> Report:
-    """Validate `raw_dir`; on success write each table to `validated_dir`/<name>.csv.
+def summary_lines(report: Report, raw_dir: str, report_html: str) -> list[str]:
+    lines = [problem.format() for problem in report.problems]
+    lines.append(
+        f"{len(report.problems)} problem(s) in {raw_dir}; nothing was built. Fix them and run "
+        f"snakemake again (this list is also in {report_html})."
+    )
+    return lines
 
-    The HTML report is written in both cases; on failure no validated copy is written and
-    `InvalidInputs` is raised after every problem has been logged.
-    """
+
+def run(raw_dir: str, schema: str, report_html: str) -> Report:
+    """Validate `raw_dir` and write the HTML report; raise `InvalidInputs` on any problem."""
     report = validate_directory(raw_dir, load_descriptor(schema))
     atomic_write_text(report_html, render_report(report, raw_dir))
     if report.problems:
-        for problem in report.problems:
-            log.error(problem.format())
-        log.error(
-            "%d problem(s) in %s; nothing was built. Fix them and run snakemake again "
-            "(full list: %s).",
-            len(report.problems),
-            raw_dir,
-            report_html,
-        )
+        for line in summary_lines(report, raw_dir, report_html):
+            log.error(line)
         raise InvalidInputs(1)
-    out = Path(validated_dir)
-    for name, table in report.tables.items():
-        target = out / f"{name}.csv"
-        text = normalised_csv(table)
-        # Rewriting identical bytes would still bump the mtime; keep the file when unchanged.
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            atomic_write_text(target, text)
     log.info("%d files valid: %s", len(report.tables), ", ".join(report.files_checked))
     return report
+
+
+def validate_or_stop(raw_dir: str, schema: str, report_html: str) -> None:
+    """For the Snakefile: print every problem to the terminal and exit 1, or return quietly."""
+    report = validate_directory(raw_dir, load_descriptor(schema))
+    if report.problems:
+        atomic_write_text(report_html, render_report(report, raw_dir))
+        sys.stderr.write(
+            "\n".join(["Invalid inputs:", *summary_lines(report, raw_dir, report_html)]) + "\n"
+        )
+        raise InvalidInputs(1)

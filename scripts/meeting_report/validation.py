@@ -28,7 +28,9 @@ INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Words spreadsheets and pandas treat as "missing" by default; a required cell must hold real data.
 MISSING_PLACEHOLDERS = {"na", "n/a", "nan", "none", "null", "nil", "-", "--", "?", "#n/a"}
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
-UNSAFE_SCHEME_RE = re.compile(r"(?<![\w.+-])(javascript|vbscript|data|file|ftp|blob)\s*:", re.IGNORECASE)
+UNSAFE_SCHEME_RE = re.compile(
+    r"(?<![\w.+-])(javascript|vbscript|data|file|ftp|blob)\s*:", re.IGNORECASE
+)
 DEFAULT_MAX_LENGTH = 4000
 MAX_LISTED_CHOICES = 12
 
@@ -111,8 +113,14 @@ def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Re
 
     for stray in sorted(p.name for p in raw.glob("*.csv") if p.name not in declared):
         problems.append(
-            Problem(stray, None, None, None, "file is not declared in the schema",
-                    f"one of {', '.join(sorted(declared))} (or declare it in the schema)")
+            Problem(
+                stray,
+                None,
+                None,
+                None,
+                "file is not declared in the schema",
+                f"one of {', '.join(sorted(declared))} (or declare it in the schema)",
+            )
         )
 
     for resource in resources:
@@ -143,8 +151,16 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [Problem(file, None, None, None, "file is empty",
-                              f"a header row ({', '.join(fields)}) and data rows")]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "file is empty",
+                f"a header row ({', '.join(fields)}) and data rows",
+            )
+        ]
 
     records = list(csv.reader(io.StringIO(text, newline="")))
     header = records[0]
@@ -159,9 +175,14 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
             continue
         if len(record) != len(header):
             problems.append(
-                Problem(file, index, None, ",".join(record),
-                        f"row has {len(record)} cells but the header has {len(header)}",
-                        f"{len(header)} cells (quote cells that contain commas)")
+                Problem(
+                    file,
+                    index,
+                    None,
+                    ",".join(record),
+                    f"row has {len(record)} cells but the header has {len(header)}",
+                    f"{len(header)} cells (quote cells that contain commas)",
+                )
             )
             continue
         row = dict(zip(header, record, strict=True))
@@ -171,8 +192,16 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
         rows.append((index, row))
 
     if not rows and not any(p.row for p in problems):
-        problems.append(Problem(file, None, None, None, "file has a header but no data rows",
-                                "at least one data row"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "file has a header but no data rows",
+                "at least one data row",
+            )
+        )
     problems += _check_unique(file, schema, rows)
     return Table(resource["name"], file, header, rows), problems
 
@@ -192,54 +221,100 @@ def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError as err:
             bad = line[err.start : err.end]
             problems.append(
-                Problem(file, number, None, bad.hex(" "),
-                        "bytes that are not UTF-8 text (the file was saved in another encoding)",
-                        "UTF-8: in a spreadsheet choose 'CSV UTF-8' when saving")
+                Problem(
+                    file,
+                    number,
+                    None,
+                    bad.hex(" "),
+                    "bytes that are not UTF-8 text (the file was saved in another encoding)",
+                    "UTF-8: in a spreadsheet choose 'CSV UTF-8' when saving",
+                )
             )
     return None, problems
 
 
-def _check_header(file: str, header: list[str], fields: Mapping[str, Any], width: int
-                  ) -> list[Problem]:
+def _check_header(
+    file: str, header: list[str], fields: Mapping[str, Any], width: int
+) -> list[Problem]:
     problems: list[Problem] = []
     expected_names = ", ".join(fields)
     if width == 1 and len(fields) > 1:
         for sep, label in ((";", "semicolons"), ("\t", "tabs")):
             if sep in header[0]:
-                return [Problem(file, 1, None, header[0],
-                                f"the file is separated by {label}, not commas (a spreadsheet export "
-                                "with another list separator)",
-                                f"comma-separated columns {expected_names}", code="fatal")]
+                return [
+                    Problem(
+                        file,
+                        1,
+                        None,
+                        header[0],
+                        f"the file is separated by {label}, not commas (a spreadsheet export "
+                        "with another list separator)",
+                        f"comma-separated columns {expected_names}",
+                        code="fatal",
+                    )
+                ]
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         column = _column_letter(position)
         if not name.strip():
-            problems.append(Problem(file, 1, None, name, f"header cell {column} is blank",
-                                    f"a column name from: {expected_names}"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    None,
+                    name,
+                    f"header cell {column} is blank",
+                    f"a column name from: {expected_names}",
+                )
+            )
             continue
         if name != name.strip() or any(ch in INVISIBLE or ch in BIDI_CONTROLS for ch in name):
-            problems.append(Problem(file, 1, name.strip(), name,
-                                    "column name has stray spaces or invisible characters",
-                                    f"exactly '{name.strip()}'"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name.strip(),
+                    name,
+                    "column name has stray spaces or invisible characters",
+                    f"exactly '{name.strip()}'",
+                )
+            )
         if name in seen:
-            problems.append(Problem(file, 1, name, name,
-                                    f"column name repeated (columns {_column_letter(seen[name])} and "
-                                    f"{column})", "each column once"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name,
+                    name,
+                    f"column name repeated (columns {_column_letter(seen[name])} and {column})",
+                    "each column once",
+                )
+            )
         seen.setdefault(name, position)
         if name.strip() not in fields:
             close = difflib.get_close_matches(name.strip(), list(fields), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            problems.append(Problem(file, 1, name, name, "unknown column",
-                                    f"{hint}one of: {expected_names}"))
+            problems.append(
+                Problem(file, 1, name, name, "unknown column", f"{hint}one of: {expected_names}")
+            )
     for name, spec in fields.items():
         if name not in seen and name not in {h.strip() for h in header}:
             required = spec.get("constraints", {}).get("required", False)
-            problems.append(Problem(file, 1, name, None,
-                                    "required column is missing" if required else "column is missing",
-                                    f"a column named '{name}'"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name,
+                    None,
+                    "required column is missing" if required else "column is missing",
+                    f"a column named '{name}'",
+                )
+            )
     if problems:
-        problems = [Problem(p.file, p.row, p.column, p.value, p.message, p.expected, "fatal")
-                    for p in problems]
+        problems = [
+            Problem(p.file, p.row, p.column, p.value, p.message, p.expected, "fatal")
+            for p in problems
+        ]
     return problems
 
 
@@ -265,8 +340,10 @@ def _check_cell(file: str, row: int, spec: Mapping[str, Any], value: str) -> lis
 
     bidi = [ch for ch in value if ch in BIDI_CONTROLS]
     if bidi:
-        problem("contains bidirectional control characters that can disguise text",
-                "plain text without U+202A–U+202E / U+2066–U+2069")
+        problem(
+            "contains bidirectional control characters that can disguise text",
+            "plain text without U+202A–U+202E / U+2066–U+2069",
+        )
     allowed_controls = {"\n", "\t"} if spec.get("x-multiline") else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in value):
         problem("contains control characters", "printable text only")
@@ -277,8 +354,10 @@ def _check_cell(file: str, row: int, spec: Mapping[str, Any], value: str) -> lis
     if value != value.strip():
         problem("leading or trailing spaces", f"'{value.strip()}'")
     if any(ch in INVISIBLE for ch in value):
-        problem("contains invisible characters (zero-width space, soft hyphen or BOM)",
-                "visible characters only")
+        problem(
+            "contains invisible characters (zero-width space, soft hyphen or BOM)",
+            "visible characters only",
+        )
     if _is_key_field(spec) and "\u00a0" in value:
         problem("contains a non-breaking space", "ordinary characters only in an id or code")
     if constraints.get("required") and value.strip().lower() in MISSING_PLACEHOLDERS:
@@ -310,8 +389,9 @@ DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
-def _check_typed(file: str, row: int, spec: Mapping[str, Any], value: str, item: str
-                 ) -> list[Problem]:
+def _check_typed(
+    file: str, row: int, spec: Mapping[str, Any], value: str, item: str
+) -> list[Problem]:
     name = spec["name"]
     constraints = spec.get("constraints", {})
     kind = spec.get("itemType") if spec.get("type") == "list" else spec.get("type", "string")
@@ -325,7 +405,9 @@ def _check_typed(file: str, row: int, spec: Mapping[str, Any], value: str, item:
         return out
     if kind == "integer":
         if not INTEGER_RE.fullmatch(item):
-            problem("not a whole number", "a whole number such as 7 (no leading zeros, no decimals)")
+            problem(
+                "not a whole number", "a whole number such as 7 (no leading zeros, no decimals)"
+            )
             return out
         number = int(item)
         if "minimum" in constraints and number < constraints["minimum"]:
@@ -341,14 +423,18 @@ def _check_typed(file: str, row: int, spec: Mapping[str, Any], value: str, item:
     elif kind == "time" and not TIME_RE.fullmatch(item):
         problem("not a time", "a time written HH:MM (24-hour)")
     if spec.get("format") == "uri" and not item.lower().startswith(SAFE_LINK_SCHEMES):
-        problem("link is not http(s) or mailto", "a link starting with https://, http:// or mailto:")
+        problem(
+            "link is not http(s) or mailto", "a link starting with https://, http:// or mailto:"
+        )
     if "enum" in constraints and item not in constraints["enum"]:
         close = difflib.get_close_matches(item, constraints["enum"], n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         problem("code not in its list", f"{hint}one of: {', '.join(constraints['enum'])}")
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], item):
-        problem("does not have the expected form",
-                spec.get("x-expected") or f"text matching {constraints['pattern']}")
+        problem(
+            "does not have the expected form",
+            spec.get("x-expected") or f"text matching {constraints['pattern']}",
+        )
     return out
 
 
@@ -364,8 +450,9 @@ def _valid_date(item: str) -> bool:
     return True
 
 
-def _check_unique(file: str, schema: Mapping[str, Any], rows: list[tuple[int, dict[str, str]]]
-                  ) -> list[Problem]:
+def _check_unique(
+    file: str, schema: Mapping[str, Any], rows: list[tuple[int, dict[str, str]]]
+) -> list[Problem]:
     keys: list[list[str]] = []
     primary = schema.get("primaryKey")
     if primary:
@@ -386,9 +473,14 @@ def _check_unique(file: str, schema: Mapping[str, Any], rows: list[tuple[int, di
             if len(numbers) > 1:
                 shown = ", ".join(values)
                 problems.append(
-                    Problem(file, numbers[0], "+".join(key), shown,
-                            f"duplicate {'+'.join(key)} in rows {', '.join(map(str, numbers))}",
-                            f"each {'+'.join(key)} once")
+                    Problem(
+                        file,
+                        numbers[0],
+                        "+".join(key),
+                        shown,
+                        f"duplicate {'+'.join(key)} in rows {', '.join(map(str, numbers))}",
+                        f"each {'+'.join(key)} once",
+                    )
                 )
     return problems
 
@@ -396,8 +488,9 @@ def _check_unique(file: str, schema: Mapping[str, Any], rows: list[tuple[int, di
 # --- across files ---------------------------------------------------------------------------
 
 
-def _check_foreign_keys(resources: Iterable[Mapping[str, Any]], tables: Mapping[str, Table]
-                        ) -> list[Problem]:
+def _check_foreign_keys(
+    resources: Iterable[Mapping[str, Any]], tables: Mapping[str, Table]
+) -> list[Problem]:
     problems: list[Problem] = []
     by_name = {res["name"]: res for res in resources}
     for resource in by_name.values():
@@ -412,9 +505,16 @@ def _check_foreign_keys(resources: Iterable[Mapping[str, Any]], tables: Mapping[
             target = tables.get(ref["resource"])
             target_file = by_name[ref["resource"]]["path"]
             if target is None:
-                problems.append(Problem(table.file, None, local, None,
-                                        f"references to {target_file} cannot be checked",
-                                        f"fix {target_file} first"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        None,
+                        local,
+                        None,
+                        f"references to {target_file} cannot be checked",
+                        f"fix {target_file} first",
+                    )
+                )
                 continue
             known = [row.get(ref_field, "") for _, row in target.rows]
             known_set = set(known)
@@ -424,10 +524,16 @@ def _check_foreign_keys(resources: Iterable[Mapping[str, Any]], tables: Mapping[
                     continue
                 for item in _split(fields[local], value):
                     if item and item not in known_set:
-                        problems.append(Problem(
-                            table.file, number, local, item,
-                            f"unknown {ref_field} (not in {target_file})",
-                            _choices_hint(item, known, target_file, ref_field)))
+                        problems.append(
+                            Problem(
+                                table.file,
+                                number,
+                                local,
+                                item,
+                                f"unknown {ref_field} (not in {target_file})",
+                                _choices_hint(item, known, target_file, ref_field),
+                            )
+                        )
     return problems
 
 
@@ -437,16 +543,3 @@ def _choices_hint(item: str, known: list[str], target_file: str, ref_field: str)
     if len(known) <= MAX_LISTED_CHOICES:
         return f"{hint}one of: {', '.join(known)}"
     return f"{hint}a {ref_field} listed in {target_file}"
-
-
-# --- output ---------------------------------------------------------------------------------
-
-
-def normalised_csv(table: Table) -> str:
-    """The table re-serialised the same way every time (UTF-8, no BOM, `\\n`, minimal quoting)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.header)
-    for _, row in table.rows:
-        writer.writerow([row[name] for name in table.header])
-    return buffer.getvalue()
