@@ -1,11 +1,20 @@
-"""Meeting report pipeline: validate raw CSVs → compute survey summaries → render documents."""
+"""Meeting report pipeline: validate raw CSVs → compute survey summaries → render documents.
+
+Every file a rule reads is a declared input (CSVs, narrative, templates, stylesheet, fonts and the
+package modules it imports), so an edit reruns exactly the rules it affects.
+"""
 
 import json
+import sys
 from pathlib import Path
 
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+from meeting_report.context import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES  # noqa: E402
+from meeting_report.validate_stage import validate_or_stop  # noqa: E402
 
 
 configfile: "config.yaml"
@@ -14,39 +23,153 @@ configfile: "config.yaml"
 validate(config, "schemas/config.schema.yaml")
 
 RAW = config["raw_dir"]
-RESOURCES = [r["name"] for r in json.load(open(config["schema"]))["resources"]]
-VALIDATED = "results/validated"
+NARRATIVE = config["narrative_dir"]
+DOCS = list(DOCUMENT_TABLES)
 SUMMARY = "results/summary"
+SUMMARY_FILES = {
+    "theme_respondents": f"{SUMMARY}/theme_respondents.csv",
+    "recurrent_elements": f"{SUMMARY}/recurrent_elements.csv",
+    "cross_regional": f"{SUMMARY}/cross_regional.csv",
+    "overview": f"{SUMMARY}/survey_overview.json",
+}
+SURVEY_TABLES = ["regions", "themes", "elements", "entities", "survey_responses", "survey_elements"]
+PKG = "scripts/meeting_report"
+TEMPLATES = sorted(
+    str(p)
+    for p in Path("templates").glob("*.html.j2")
+    if p.name not in ("validation.html.j2", "reconciliation.html.j2")
+)
+ASSETS = sorted(str(p) for p in Path("assets").rglob("*") if p.is_file())
+NARRATIVE_FILES = {
+    "summary_report": ["summary_report/**/*.md", "recommendations/*.md"],
+    "highlights": ["highlights.md"],
+    "annexes": ["annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"],
+}
+
+# Nothing is planned, let alone rendered, from invalid inputs: every problem is listed and
+# build/validation.html written before Snakemake exits with status 1.
+validate_or_stop(RAW, config["schema"], "build/validation.html")
 
 
-def raw_inputs(wildcards):
-    """Raw CSVs that exist now: a missing one must reach the validator, which names it."""
-    return sorted(str(p) for p in Path(RAW).glob("*.csv"))
+def raw(name):
+    return f"{RAW}/{name}.csv"
+
+
+def doc_tables(wildcards):
+    return {name: raw(name) for name in DOCUMENT_TABLES[wildcards.doc]}
+
+
+def doc_summaries(wildcards):
+    return SUMMARY_FILES if wildcards.doc in DOCUMENTS_WITH_SUMMARIES else {}
+
+
+def doc_narrative(wildcards):
+    root = Path(NARRATIVE)
+    return sorted({str(p) for g in NARRATIVE_FILES[wildcards.doc] for p in root.glob(g)})
+
+
+wildcard_constraints:
+    doc="|".join(DOCS),
 
 
 rule all:
     input:
-        expand(f"{VALIDATED}/{{name}}.csv", name=RESOURCES),
+        "build/validation.html",
+        "build/reconciliation.html",
+        expand("build/html/{doc}.html", doc=DOCS),
+        expand("build/pdf/{doc}.pdf", doc=DOCS),
 
 
 rule validate:
     input:
-        expand(f"{VALIDATED}/{{name}}.csv", name=RESOURCES),
+        "build/validation.html",
+
+
+rule summaries:
+    input:
+        SUMMARY_FILES.values(),
 
 
 rule validate_inputs:
     input:
-        raw=raw_inputs,
+        raw=sorted(str(p) for p in Path(RAW).glob("*.csv")),
         schema=config["schema"],
-        code=["scripts/meeting_report/validation.py", "scripts/meeting_report/validate_stage.py"],
+        code=[f"{PKG}/validation.py", f"{PKG}/validate_stage.py"],
         template="templates/validation.html.j2",
     output:
-        expand(f"{VALIDATED}/{{name}}.csv", name=RESOURCES),
+        report="build/validation.html",
     params:
         raw_dir=RAW,
-        validated_dir=VALIDATED,
-        report_html="build/validation.html",
     log:
         "build/logs/validate_inputs.log",
     script:
         "scripts/validate_inputs.py"
+
+
+rule compute_summaries:
+    input:
+        **{name: raw(name) for name in SURVEY_TABLES},
+        code=[f"{PKG}/summaries.py", f"{PKG}/safe_csv.py", f"{PKG}/io.py"],
+    output:
+        **SUMMARY_FILES,
+    params:
+        min_share=config["recurrence"]["min_share"],
+        min_respondents=config["recurrence"]["min_respondents"],
+    log:
+        "build/logs/compute_summaries.log",
+    script:
+        "scripts/compute_summaries.py"
+
+
+rule reconcile:
+    input:
+        **SUMMARY_FILES,
+        **{name: raw(name) for name in [*SURVEY_TABLES, "participants"]},
+        reference=config["reference"],
+        template="templates/reconciliation.html.j2",
+        code=[f"{PKG}/reconcile.py", f"{PKG}/io.py"],
+    output:
+        csv="build/reconciliation.csv",
+        html="build/reconciliation.html",
+    params:
+        mode=config["reconciliation"],
+    log:
+        "build/logs/reconcile.log",
+    script:
+        "scripts/reconcile.py"
+
+
+rule render_html:
+    input:
+        unpack(doc_tables),
+        unpack(doc_summaries),
+        narrative=doc_narrative,
+        templates=TEMPLATES,
+        assets=ASSETS,
+        code=expand(
+            f"{PKG}/{{module}}.py",
+            module=["context", "documents", "render", "narrative", "charts", "summaries", "io"],
+        ),
+    output:
+        html="build/html/{doc}.html",
+        print_html="results/print/{doc}.html",
+    params:
+        tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
+        summaries=lambda wc: list(SUMMARY_FILES) if wc.doc in DOCUMENTS_WITH_SUMMARIES else [],
+    log:
+        "build/logs/render_html_{doc}.log",
+    script:
+        "scripts/render_html.py"
+
+
+rule render_pdf:
+    input:
+        print_html="results/print/{doc}.html",
+        assets=ASSETS,
+        code=[f"{PKG}/render.py", f"{PKG}/io.py"],
+    output:
+        pdf="build/pdf/{doc}.pdf",
+    log:
+        "build/logs/render_pdf_{doc}.log",
+    script:
+        "scripts/render_pdf.py"

@@ -542,4 +542,4 @@ def _choices_hint(item: str, known: list[str], target_file: str, ref_field: str)
     hint = f"did you mean '{close[0]}'? " if close else ""
     if len(known) <= MAX_LISTED_CHOICES:
         return f"{hint}one of: {', '.join(known)}"
-    return f"{hint}a {ref_field} listed in {target_file}"
+    return f"{hint}an existing {ref_field} from {target_file}"

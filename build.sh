@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds every document (build/html, build/pdf) and report; extra arguments go to snakemake.
+set -euo pipefail
+cd "$(dirname "$0")"
+source tools/setup-env.sh
+exec .venv/bin/snakemake --cores all "$@"
