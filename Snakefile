@@ -109,7 +109,7 @@ rule validate_inputs:
 rule compute_summaries:
     input:
         **{name: raw(name) for name in SURVEY_TABLES},
-        code=[f"{PKG}/summaries.py", f"{PKG}/safe_csv.py", f"{PKG}/io.py"],
+        code=[f"{PKG}/{m}.py" for m in ("summaries", "safe_csv", "io", "logs")],
     output:
         **SUMMARY_FILES,
     params:
@@ -127,7 +127,7 @@ rule reconcile:
         **{name: raw(name) for name in [*SURVEY_TABLES, "participants"]},
         reference=config["reference"],
         template="templates/reconciliation.html.j2",
-        code=[f"{PKG}/reconcile.py", f"{PKG}/io.py"],
+        code=[f"{PKG}/{m}.py" for m in ("reconcile", "safe_csv", "io", "logs")],
     output:
         csv="build/reconciliation.csv",
         html="build/reconciliation.html",
@@ -148,7 +148,7 @@ rule render_html:
         assets=ASSETS,
         code=expand(
             f"{PKG}/{{module}}.py",
-            module=["context", "documents", "render", "narrative", "charts", "summaries", "io"],
+            module=["context", "documents", "render", "narrative", "charts", "summaries", "io", "logs"],
         ),
     output:
         html="build/html/{doc}.html",
@@ -166,7 +166,7 @@ rule render_pdf:
     input:
         print_html="results/print/{doc}.html",
         assets=ASSETS,
-        code=[f"{PKG}/render.py", f"{PKG}/io.py"],
+        code=[f"{PKG}/{m}.py" for m in ("render", "io", "logs")],
     output:
         pdf="build/pdf/{doc}.pdf",
     log:

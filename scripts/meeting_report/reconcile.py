@@ -1,0 +1,391 @@
+"""Reconciliation of the computed survey summaries with the figures the 2017 report publishes.
+
+The reference (data/reference/published_2017.yaml) holds one entry per figure or list the
+report states: `id`, `quote`, `where`, `published`, `computed` and, where the report
+contradicts itself or the data, an `explanation`. `computed` is either a dotted path into the
+results (`overview.regions.africa.invited`) or a named computation:
+`{fn: <name>, <argument>: <value>, ...}` (see COMPUTATIONS).
+
+Each entry becomes a row with status `match`, `explained` (differs, for a documented reason)
+or `mismatch` (differs and nobody knows why). Lists are compared as sets unless the entry says
+`order: strict`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+import yaml
+
+from meeting_report.io import atomic_write_text
+from meeting_report.safe_csv import to_safe_csv_text
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("match", "explained", "mismatch")
+ROW_COLUMNS = ["id", "where", "quote", "published", "computed", "status", "explanation"]
+REQUIRED_KEYS = ("id", "quote", "where", "published", "computed")
+MODES = ("warn", "strict")
+
+
+class ReconciliationError(RuntimeError):
+    """Raised in strict mode when a published figure differs from the data without explanation."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a `computed` spec can refer to: the results and the raw tables."""
+
+    overview: Mapping[str, Any]
+    results: Mapping[str, pd.DataFrame]  # theme_respondents, recurrent_elements, cross_regional
+    tables: Mapping[str, pd.DataFrame]  # raw tables by name (entities, participants, ...)
+
+
+# --- resolving `computed` ------------------------------------------------------------------------
+
+
+def resolve_path(ctx: Context, path: str) -> Any:
+    """Follow a dotted path from `overview.` (dict keys or list indices)."""
+    root, _, rest = path.partition(".")
+    if root != "overview":
+        raise KeyError(f"unknown root {root!r} in path {path!r} (only 'overview' is known)")
+    value: Any = ctx.overview
+    for part in rest.split(".") if rest else []:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            raise KeyError(f"path {path!r}: no {part!r}")
+    return value
+
+
+def _value(ctx: Context, ref: Any) -> Any:
+    """A path string resolves; anything else is a literal."""
+    return resolve_path(ctx, ref) if isinstance(ref, str) and ref.startswith("overview") else ref
+
+
+def _count(ctx: Context, path: str) -> int:
+    return len(resolve_path(ctx, path))
+
+
+def _sum(ctx: Context, paths: Sequence[str]) -> int:
+    values = [resolve_path(ctx, p) for p in paths]
+    return sum(len(v) if isinstance(v, list) else int(v) for v in values)
+
+
+def _union(ctx: Context, paths: Sequence[str]) -> list[str]:
+    merged: list[str] = []
+    for path in paths:
+        merged += [v for v in resolve_path(ctx, path) if v not in merged]
+    return merged
+
+
+def _percent(ctx: Context, num: str, den: str) -> int:
+    # Reports round half up ("76.5 %" → 77), Python's round() rounds half to even.
+    return int(100 * _value(ctx, num) / _value(ctx, den) + 0.5)
+
+
+def _tier(ctx: Context, regions_recurrent: int, missing: Sequence[str] = ()) -> dict[str, Any]:
+    for tier in ctx.overview["cross_regional_tiers"]:
+        if tier["regions_recurrent"] == regions_recurrent and sorted(
+            tier["missing_region_ids"]
+        ) == sorted(missing):
+            return tier
+    return {
+        "regions_recurrent": regions_recurrent,
+        "missing_region_ids": list(missing),
+        "elements": [],
+    }
+
+
+def _cross_tier(ctx: Context, regions_recurrent: int, missing: Sequence[str] = ()) -> list[str]:
+    return list(_tier(ctx, regions_recurrent, missing)["elements"])
+
+
+def _themes_of(ctx: Context, element_ids: Sequence[str]) -> list[str]:
+    elements = ctx.tables["elements"]
+    theme_of = dict(zip(elements["element_id"], elements["theme_id"], strict=True))
+    wanted = {theme_of[e] for e in element_ids}
+    return [t for t in ctx.tables["themes"]["theme_id"] if t in wanted]
+
+
+def _tier_themes(ctx: Context, regions_recurrent: int, missing: Sequence[str] = ()) -> list[str]:
+    return _themes_of(ctx, _cross_tier(ctx, regions_recurrent, missing))
+
+
+def _cross_row(ctx: Context, element: str) -> pd.Series | None:
+    cross = ctx.results["cross_regional"]
+    rows = cross[cross["element_id"] == element]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _element_regions(ctx: Context, element: str) -> list[str]:
+    row = _cross_row(ctx, element)
+    return [] if row is None else str(row["region_ids"]).split(";")
+
+
+def _element_regions_recurrent(ctx: Context, element: str) -> int:
+    row = _cross_row(ctx, element)
+    return 0 if row is None else int(row["regions_recurrent"])
+
+
+def _element_missing_regions(ctx: Context, element: str) -> list[str]:
+    present = set(_element_regions(ctx, element))
+    return [r for r in ctx.tables["regions"]["region_id"] if r not in present]
+
+
+def _element_tiers(ctx: Context, element: str) -> list[int]:
+    """The numbers of regions of the tier groups listing `element` (one, by construction)."""
+    return [
+        t["regions_recurrent"]
+        for t in ctx.overview["cross_regional_tiers"]
+        if element in t["elements"]
+    ]
+
+
+def _top_response_rate(ctx: Context, n: int) -> list[str]:
+    regions = ctx.overview["regions"]
+    rated = [(-(regions[r]["response_rate"] or 0.0), i, r) for i, r in enumerate(regions)]
+    return [r for _, _, r in sorted(rated)[:n]]
+
+
+def _status_kind(ctx: Context, status: str, kind: str) -> list[str]:
+    ids = ctx.overview["entities_by_status"][status]
+    entities = ctx.tables["entities"]
+    kind_of = dict(zip(entities["entity_id"], entities["kind"], strict=True))
+    return [e for e in ids if kind_of.get(e) == kind]
+
+
+def _entity_elements(ctx: Context, entity: str) -> list[str]:
+    survey_elements = ctx.tables["survey_elements"]
+    mentioned = set(survey_elements.loc[survey_elements["entity_id"] == entity, "element_id"])
+    elements = ctx.tables["elements"]
+    order = pd.to_numeric(elements["display_order"])
+    return [e for e in elements.assign(_o=order).sort_values("_o")["element_id"] if e in mentioned]
+
+
+def _entity_themes(ctx: Context, entity: str) -> list[str]:
+    return _themes_of(ctx, _entity_elements(ctx, entity))
+
+
+def _top_themes(ctx: Context, region: str, kinds: Sequence[str]) -> list[str]:
+    """Themes mentioned by the most respondents of `region` among the given kinds."""
+    kinds_of = ctx.overview["regions"][region]["respondents_by_kind"]
+    members = {e for k in kinds for e in kinds_of[k]}
+    survey_elements = ctx.tables["survey_elements"]
+    mentioned = survey_elements[survey_elements["entity_id"].isin(members)].merge(
+        ctx.tables["elements"][["element_id", "theme_id"]], on="element_id"
+    )
+    counts = mentioned.groupby("theme_id")["entity_id"].nunique()
+    best = int(counts.max()) if not counts.empty else 0
+    return [t for t in ctx.tables["themes"]["theme_id"] if best and counts.get(t, 0) == best]
+
+
+def _participants(ctx: Context, section: str | None = None) -> pd.DataFrame:
+    participants = ctx.tables["participants"]
+    return participants if section is None else participants[participants["section_id"] == section]
+
+
+def _participants_count(ctx: Context, section: str | None = None) -> int:
+    return len(_participants(ctx, section))
+
+
+def _participant_entities(
+    ctx: Context, section: str | None = None, kinds: Sequence[str] | None = None
+) -> list[str]:
+    """Distinct entities represented by participants (in participant-list order)."""
+    ids = [e for e in dict.fromkeys(_participants(ctx, section)["entity_id"]) if e]
+    if kinds is None:
+        return ids
+    entities = ctx.tables["entities"]
+    kind_of = dict(zip(entities["entity_id"], entities["kind"], strict=True))
+    return [e for e in ids if kind_of.get(e) in set(kinds)]
+
+
+def _count_participant_entities(
+    ctx: Context, section: str | None = None, kinds: Sequence[str] | None = None
+) -> int:
+    return len(_participant_entities(ctx, section, kinds))
+
+
+def _entity_status(ctx: Context, entity: str) -> str:
+    responses = ctx.tables["survey_responses"]
+    statuses = responses.loc[responses["entity_id"] == entity, "status"]
+    return str(statuses.iloc[0]) if not statuses.empty else "not_responded"
+
+
+def _respondents_absent(ctx: Context) -> list[str]:
+    """Respondents that sent nobody to the meeting."""
+    present = set(_participants(ctx)["entity_id"])
+    respondents = ctx.tables["survey_responses"]["entity_id"]
+    return [e for e in ctx.tables["entities"]["entity_id"] if e in set(respondents) - present]
+
+
+COMPUTATIONS: dict[str, Callable[..., Any]] = {
+    "count": _count,
+    "sum": _sum,
+    "union": _union,
+    "percent": _percent,
+    "cross_tier": _cross_tier,
+    "tier_themes": _tier_themes,
+    "element_regions": _element_regions,
+    "element_regions_recurrent": _element_regions_recurrent,
+    "element_missing_regions": _element_missing_regions,
+    "element_tiers": _element_tiers,
+    "top_response_rate": _top_response_rate,
+    "status_kind": _status_kind,
+    "entity_elements": _entity_elements,
+    "entity_themes": _entity_themes,
+    "top_themes": _top_themes,
+    "participants_count": _participants_count,
+    "participant_entities": _participant_entities,
+    "count_participant_entities": _count_participant_entities,
+    "entity_status": _entity_status,
+    "respondents_absent": _respondents_absent,
+}
+
+
+def compute(ctx: Context, spec: Any) -> Any:
+    """The computed value of one reference entry's `computed` spec."""
+    if isinstance(spec, str):
+        return resolve_path(ctx, spec)
+    if isinstance(spec, Mapping) and "fn" in spec:
+        args = {key: value for key, value in spec.items() if key != "fn"}
+        try:
+            function = COMPUTATIONS[spec["fn"]]
+        except KeyError:
+            raise KeyError(f"unknown computation {spec['fn']!r}") from None
+        return function(ctx, **args)
+    raise ValueError(f"`computed` must be a dotted path or {{fn: ...}}, got {spec!r}")
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def values_equal(published: Any, computed: Any, *, ordered: bool = False) -> bool:
+    if isinstance(published, list) and isinstance(computed, list):
+        if ordered:
+            return [str(v) for v in published] == [str(v) for v in computed]
+        return sorted(map(str, published)) == sorted(map(str, computed))
+    if isinstance(published, bool) or isinstance(computed, bool):
+        return published is computed
+    if isinstance(published, int | float) and isinstance(computed, int | float):
+        return abs(published - computed) < 1e-9
+    return published == computed
+
+
+def show(value: Any) -> str:
+    """A value as one line of text for the CSV and the HTML page."""
+    if isinstance(value, list):
+        return "; ".join(show(v) for v in value) if value else "(none)"
+    if value is None:
+        return "(none)"
+    return str(value)
+
+
+def load_reference(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Read and check the reference YAML (a list under `entries:`)."""
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    entries = document.get("entries") if isinstance(document, Mapping) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a mapping with a list under 'entries'")
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        missing = [key for key in REQUIRED_KEYS if key not in entry]
+        if missing:
+            raise ValueError(f"{path}: entry {number} lacks {', '.join(missing)}")
+        if entry["id"] in seen:
+            raise ValueError(f"{path}: duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+    return entries
+
+
+def reconcile(entries: Sequence[Mapping[str, Any]], ctx: Context) -> pd.DataFrame:
+    """One row per reference entry: published vs computed, with a status."""
+    rows = []
+    for entry in entries:  # one iteration per published figure (about 150), not per data row
+        try:
+            computed = compute(ctx, entry["computed"])
+        except (KeyError, ValueError, TypeError) as error:
+            raise ValueError(f"reference entry {entry['id']!r}: {error}") from error
+        explanation = str(entry.get("explanation") or "").strip()
+        same = values_equal(entry["published"], computed, ordered=entry.get("order") == "strict")
+        if same and explanation:
+            log.info("%s matches although an explanation is recorded", entry["id"])
+        status = "match" if same else ("explained" if explanation else "mismatch")
+        rows.append(
+            {
+                "id": entry["id"],
+                "where": str(entry["where"]),
+                "quote": str(entry["quote"]).strip(),
+                "published": show(entry["published"]),
+                "computed": show(computed),
+                "status": status,
+                "explanation": explanation,
+            }
+        )
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def check(rows: pd.DataFrame, mode: str = "warn") -> list[str]:
+    """Log every unexplained mismatch; in strict mode raise. Returns the mismatching ids."""
+    if mode not in MODES:
+        raise ValueError(f"reconciliation mode must be one of {MODES}, got {mode!r}")
+    bad = rows[rows["status"] == "mismatch"]
+    for row in bad.itertuples(index=False):
+        log.warning(
+            "%s (%s): the report says %s, the data give %s",
+            row.id,
+            row.where,
+            row.published,
+            row.computed,
+        )
+    counts = rows["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    log.info("reconciliation: %s", ", ".join(f"{n} {s}" for s, n in counts.items()))
+    if mode == "strict" and not bad.empty:
+        message = (
+            f"{len(bad)} published figure(s) differ from the data without explanation: "
+            + ", ".join(bad["id"])
+        )
+        log.error("%s (reconciliation: strict)", message)  # so the rule's log says why it stopped
+        raise ReconciliationError(message)
+    return list(bad["id"])
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def render_html(rows: pd.DataFrame, template_path: str | os.PathLike[str], title: str) -> str:
+    template_file = Path(template_path)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_file.parent),
+        autoescape=True,  # select_autoescape() would not cover a `.html.j2` name
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    counts = rows["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    return environment.get_template(template_file.name).render(
+        title=title,
+        rows=rows.to_dict(orient="records"),
+        counts={status: int(n) for status, n in counts.items()},
+        total=len(rows),
+    )
+
+
+def write_reconciliation(
+    rows: pd.DataFrame,
+    csv_path: str | os.PathLike[str],
+    html_path: str | os.PathLike[str],
+    template_path: str | os.PathLike[str],
+    title: str = "Reconciliation with the published GRCP 7 report (2017)",
+) -> None:
+    atomic_write_text(csv_path, to_safe_csv_text(rows))
+    atomic_write_text(html_path, render_html(rows, template_path, title))

@@ -1,0 +1,279 @@
+"""The real survey data reproduce Annex 9 of the 2017 report, and react to changes as they should.
+
+Expected values are typed from the report (seed lines given), independently of
+data/reference/published_2017.yaml and of the code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from meeting_report.io import read_raw_tables
+from meeting_report.summaries import RecurrenceRule, compute_all
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "data" / "raw"
+TABLES = ("regions", "themes", "elements", "entities", "survey_responses", "survey_elements")
+
+pytestmark = pytest.mark.skipif(
+    not (RAW / "survey_elements.csv").exists(), reason="data/raw/survey_elements.csv not there yet"
+)
+
+APME = "asia_pacific_middle_east"
+
+# "Global compact theme N: … respondents" of each regional overview, T1..T6.
+THEME_RESPONDENTS = {
+    "africa": [6, 6, 7, 3, 3, 5],  # lines 1264–1300
+    "americas": [1, 1, 1, 2, 2, 1],  # lines 1401–1425
+    APME: [3, 3, 5, 3, 2, 3],  # lines 1536–1574
+    "europe": [4, 3, 3, 2, 2, 2],  # lines 1686–1726
+}
+
+# "Recurrent recommendations refer to …", phrases mapped to element letters (elements.csv).
+RECURRENT = {
+    "africa": {  # lines 1268–1304
+        "T1": {"i"},
+        "T2": {"q", "m"},
+        "T3": {"f", "j", "v"},
+        "T4": {"h", "t"},
+        "T5": {"c", "n", "b"},
+        "T6": {"k", "l"},
+    },
+    "americas": {"T4": {"h"}, "T5": {"c", "n", "b"}},  # lines 1417, 1423
+    APME: {  # lines 1540–1578
+        "T1": {"i"},
+        "T2": {"q", "w"},
+        "T3": {"e", "f", "r"},
+        "T4": {"h", "d", "t", "a"},
+        "T5": {"c", "n"},
+        "T6": {"k", "l"},
+    },
+    "europe": {  # lines 1690–1730
+        "T1": {"i", "o", "u"},
+        "T2": {"q"},
+        "T3": {"x", "e", "f", "s", "r"},
+        "T4": {"h", "d", "t", "a"},
+        "T5": {"c", "n", "b"},
+        "T6": {"k", "l"},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return read_raw_tables(RAW, TABLES)
+
+
+@pytest.fixture(scope="module")
+def results(tables):
+    return compute_all(tables, RecurrenceRule(min_share=0.5, min_respondents=2))
+
+
+def respondents_grid(theme_resp: pd.DataFrame) -> dict[tuple[str, str], int]:
+    return {
+        (r, t): int(n)
+        for r, t, n in zip(
+            theme_resp["region_id"], theme_resp["theme_id"], theme_resp["respondents"], strict=True
+        )
+    }
+
+
+def recurrent_by_region(recurrent: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
+    found: dict[str, dict[str, set[str]]] = {}
+    for r, t, e in zip(
+        recurrent["region_id"], recurrent["theme_id"], recurrent["element_id"], strict=True
+    ):
+        found.setdefault(r, {}).setdefault(t, set()).add(e)
+    return found
+
+
+def recurrent_pairs(recurrent: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(recurrent["region_id"], recurrent["element_id"], strict=True))
+
+
+def test_theme_respondents_per_region_and_theme(results):
+    grid = respondents_grid(results.theme_respondents)
+    assert len(grid) == 24
+    for region, counts in THEME_RESPONDENTS.items():
+        for number, expected in enumerate(counts, start=1):
+            assert grid[(region, f"T{number}")] == expected, (region, number)
+
+
+def test_recurrent_lists_per_region_and_theme(results):
+    assert recurrent_by_region(results.recurrent_elements) == RECURRENT
+
+
+def test_cross_regional_reproduces_regional_lists(results):
+    tiers = {
+        (t["regions_recurrent"], tuple(t["missing_region_ids"])): set(t["elements"])
+        for t in results.overview["cross_regional_tiers"]
+    }
+    # Lines 1158–1170: all four regions h, c, n (n also, wrongly, in the three-region list).
+    assert tiers[(4, ())] == {"h", "c", "n"}
+    # Lines 1171–1186 list i, q, f, t, d, n, b, k, l "except the Americas"; the regional lists
+    # give i, q, f, t, k, l there, b except Asia-Pacific-Middle East, d in two regions only.
+    assert tiers[(3, ("americas",))] == {"i", "q", "f", "t", "k", "l"}
+    assert tiers[(3, (APME,))] == {"b"}
+    assert tiers[(2, ("africa", "americas"))] == {"e", "r", "a", "d"}
+    # Line 1154: the Americas' common recommendations refer to two themes only.
+    assert results.overview["regions"]["americas"]["themes_with_recurrent"] == ["T4", "T5"]
+    assert results.overview["themes_recurrent_everywhere"] == ["T4", "T5"]
+
+
+def test_overview_counts(results):
+    overview = results.overview
+    assert overview["responded"] == 27  # line 143
+    assert overview["responded_by_kind"] == {
+        "global_process": 1,
+        "rcp": 12,
+        "irf": 7,
+        "reo": 3,
+        "un_rc": 4,
+    }
+    assert overview["iscm_responded"] == 20  # line 1146
+    assert overview["status_counts"]["formulated"] == 14  # line 1148
+    assert overview["status_counts"]["in_process"] == 6  # line 1150
+    assert set(overview["all_themes_entities"]) == {"acp_eu", "budapest", "gfmd"}  # line 1152
+    invited = {r: overview["regions"][r]["invited"] for r in THEME_RESPONDENTS}
+    responded = {r: overview["regions"][r]["responded"] for r in THEME_RESPONDENTS}
+    assert invited == {"africa": 12, "americas": 7, APME: 11, "europe": 11}
+    assert responded == {"africa": 11, "americas": 5, APME: 8, "europe": 11}
+    assert overview["regions"]["europe"]["all_themes"] == ["budapest", "acp_eu"]
+
+
+# --- what-if: changes change exactly what they should --------------------------------------
+
+
+def test_removing_acp_eu_drops_one_respondent_everywhere(tables, results):
+    # ACP–EU covers all 24 elements (footnotes 58, 62, 68, 74) and is reported in all four
+    # regions, so without it every region × theme loses exactly one respondent.
+    survey_elements = tables["survey_elements"]
+    changed = dict(
+        tables,
+        survey_elements=survey_elements[survey_elements["entity_id"] != "acp_eu"],
+        survey_responses=tables["survey_responses"][
+            tables["survey_responses"]["entity_id"] != "acp_eu"
+        ],
+    )
+    after = compute_all(changed, RecurrenceRule())
+    before_grid = respondents_grid(results.theme_respondents)
+    after_grid = respondents_grid(after.theme_respondents)
+    assert {key: before_grid[key] - after_grid[key] for key in before_grid} == dict.fromkeys(
+        before_grid, 1
+    )
+    assert after_grid[("americas", "T1")] == 0
+    # The Americas keep one respondent per theme at most: nothing recurs there any more.
+    assert "americas" not in set(after.recurrent_elements["region_id"])
+    assert after.overview["responded"] == 26
+
+
+def test_adding_a_respondent_changes_only_its_region_and_theme(tables, results):
+    # A new Americas RCP mentioning "o" (inclusion of migrants): Americas T1 goes from one
+    # respondent (ACP–EU, which mentions o) to two, both mentioning o → o becomes recurrent.
+    entities = pd.concat(
+        [
+            tables["entities"],
+            pd.DataFrame(
+                [["new_rcp", "New RCP", "New", "rcp", "americas", "true"]],
+                columns=tables["entities"].columns,
+            ),
+        ],
+        ignore_index=True,
+    )
+    responses = pd.concat(
+        [
+            tables["survey_responses"],
+            pd.DataFrame([["new_rcp", "formulated", ""]], columns=["entity_id", "status", "note"]),
+        ],
+        ignore_index=True,
+    )
+    survey_elements = pd.concat(
+        [
+            tables["survey_elements"],
+            pd.DataFrame([["new_rcp", "o"]], columns=["entity_id", "element_id"]),
+        ],
+        ignore_index=True,
+    )
+    changed = dict(
+        tables, entities=entities, survey_responses=responses, survey_elements=survey_elements
+    )
+    after = compute_all(changed, RecurrenceRule())
+
+    before_grid = respondents_grid(results.theme_respondents)
+    after_grid = respondents_grid(after.theme_respondents)
+    diff = {
+        key: after_grid[key] - before_grid[key]
+        for key in before_grid
+        if after_grid[key] != before_grid[key]
+    }
+    assert diff == {("americas", "T1"): 1}
+    added = recurrent_pairs(after.recurrent_elements) - recurrent_pairs(results.recurrent_elements)
+    removed = recurrent_pairs(results.recurrent_elements) - recurrent_pairs(
+        after.recurrent_elements
+    )
+    assert (added, removed) == ({("americas", "o")}, set())
+    cross = after.cross_regional.set_index("element_id")
+    assert cross.loc["o", "region_ids"] == "americas;europe"
+    assert after.overview["regions"]["americas"]["invited"] == 8
+
+
+def test_min_respondents_one_adds_the_single_respondent_themes_of_the_americas(tables, results):
+    # Americas T1, T2, T3, T6 have one respondent, ACP–EU, which mentions every element; every
+    # other region × theme has at least two respondents, where one mention is never a majority.
+    after = compute_all(tables, RecurrenceRule(min_share=0.5, min_respondents=1))
+    added = recurrent_pairs(after.recurrent_elements) - recurrent_pairs(results.recurrent_elements)
+    elements = tables["elements"]
+    single = elements[elements["theme_id"].isin(["T1", "T2", "T3", "T6"])]["element_id"]
+    assert added == {("americas", e) for e in single}
+    assert recurrent_pairs(results.recurrent_elements) <= recurrent_pairs(after.recurrent_elements)
+
+
+def test_higher_min_share_keeps_unanimous_two_respondent_themes(tables, results):
+    # With two respondents, "more than 50 %" already means both; raising the share to 90 %
+    # cannot remove those (Americas T4, T5; APME T5; Europe T4, T5, T6) and adds nothing.
+    after = compute_all(tables, RecurrenceRule(min_share=0.9))
+    before, kept = (
+        recurrent_pairs(results.recurrent_elements),
+        recurrent_pairs(after.recurrent_elements),
+    )
+    assert kept <= before
+    two_respondent = (
+        {("americas", e) for e in ("h", "c", "n", "b")}
+        | {(APME, e) for e in ("c", "n")}
+        | {("europe", e) for e in ("h", "d", "t", "a", "c", "n", "b", "k", "l")}
+    )
+    assert two_respondent <= kept
+
+
+# --- entry scripts end to end ------------------------------------------------------------
+
+
+def test_entry_scripts_write_outputs_and_reconcile_strictly(tmp_path):
+    import compute_summaries
+    import reconcile
+
+    outputs = {
+        "theme_respondents": tmp_path / "summary" / "theme_respondents.csv",
+        "recurrent_elements": tmp_path / "summary" / "recurrent_elements.csv",
+        "cross_regional": tmp_path / "summary" / "cross_regional.csv",
+        "overview": tmp_path / "summary" / "survey_overview.json",
+    }
+    compute_summaries.main({t: RAW / f"{t}.csv" for t in TABLES}, outputs, 0.5, 2)
+    overview = json.loads(outputs["overview"].read_text(encoding="utf-8"))
+    assert overview["responded"] == 27
+    assert outputs["theme_respondents"].read_text().count("\n") == 25
+
+    if not (RAW / "participants.csv").exists():
+        pytest.skip("data/raw/participants.csv not there yet")
+    inputs = {t: RAW / f"{t}.csv" for t in (*TABLES, "participants")} | outputs
+    inputs["reference"] = ROOT / "data" / "reference" / "published_2017.yaml"
+    inputs["template"] = ROOT / "templates" / "reconciliation.html.j2"
+    html = tmp_path / "build" / "reconciliation.html"
+    mismatches = reconcile.main(
+        inputs, {"csv": tmp_path / "build" / "reconciliation.csv", "html": html}, "strict"
+    )
+    assert mismatches == []
+    assert "unexplained mismatches" in html.read_text(encoding="utf-8")

@@ -1,0 +1,183 @@
+"""Reconciliation of computed values with published figures, on hand-made entries."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from meeting_report.reconcile import (
+    Context,
+    ReconciliationError,
+    check,
+    compute,
+    load_reference,
+    reconcile,
+    values_equal,
+    write_reconciliation,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "templates" / "reconciliation.html.j2"
+REFERENCE = ROOT / "data" / "reference" / "published_2017.yaml"
+SEED = Path("/work/shared/seed/grcp7_summary_report_2017.txt")
+
+
+@pytest.fixture
+def ctx() -> Context:
+    overview = {
+        "responded": 27,
+        "surveyed": 33,
+        "regions": {"africa": {"invited": 12, "respondents": ["acp_eu", "midwa"]}},
+        "cross_regional_tiers": [
+            {"regions_recurrent": 4, "missing_region_ids": [], "elements": ["h", "c", "n"]},
+            {"regions_recurrent": 3, "missing_region_ids": ["americas"], "elements": ["i"]},
+        ],
+    }
+    participants = pd.DataFrame(
+        {
+            "number": ["1", "2", "3", "4"],
+            "section_id": ["iscm", "iscm", "iscm", "reo"],
+            "entity_id": ["gfmd", "gfmd", "rcm", "eac"],
+        }
+    )
+    return Context(overview=overview, results={}, tables={"participants": participants})
+
+
+ENTRIES = [
+    {
+        "id": "a.match",
+        "where": "line 1",
+        "quote": "Twelve entities covering Africa",
+        "published": 12,
+        "computed": "overview.regions.africa.invited",
+    },
+    {
+        "id": "b.explained",
+        "where": "line 2",
+        "quote": "27 entities (77% of entities questioned)",
+        "published": 77,
+        "computed": {"fn": "percent", "num": "overview.responded", "den": "overview.surveyed"},
+        "explanation": "The report names 33 invitees, not 35.",
+    },
+    {
+        "id": "c.mismatch",
+        "where": "line 3",
+        "quote": "<b>three</b> & more",
+        "published": ["h", "c", "n", "d"],
+        "computed": {"fn": "cross_tier", "regions_recurrent": 4, "missing": []},
+    },
+]
+
+
+def test_statuses(ctx):
+    rows = reconcile(ENTRIES, ctx)
+    assert rows["status"].tolist() == ["match", "explained", "mismatch"]
+    assert rows["computed"].tolist() == ["12", "82", "h; c; n"]  # 27/33 = 81.8 % → 82
+    assert rows.loc[2, "published"] == "h; c; n; d"
+
+
+def test_lists_compare_as_sets_unless_strict():
+    assert values_equal(["a", "b"], ["b", "a"])
+    assert not values_equal(["a", "b"], ["b", "a"], ordered=True)
+    assert not values_equal(["a"], ["a", "b"])
+    assert values_equal(0.5, 0.5) and values_equal(3, 3.0)
+    assert not values_equal("3", 3)
+
+
+def test_named_computations(ctx):
+    assert compute(ctx, {"fn": "participants_count", "section": "iscm"}) == 3
+    assert compute(ctx, {"fn": "participant_entities", "section": "iscm"}) == ["gfmd", "rcm"]
+    assert compute(ctx, {"fn": "count", "path": "overview.regions.africa.respondents"}) == 2
+    assert compute(ctx, {"fn": "cross_tier", "regions_recurrent": 3, "missing": ["americas"]}) == [
+        "i"
+    ]
+    assert compute(ctx, {"fn": "cross_tier", "regions_recurrent": 2, "missing": ["x", "y"]}) == []
+
+
+def test_bad_reference_paths_fail_loudly(ctx):
+    with pytest.raises(ValueError, match=r"bad\.path"):
+        reconcile([dict(ENTRIES[0], id="bad.path", computed="overview.regions.mars.invited")], ctx)
+    with pytest.raises(ValueError, match="unknown computation"):
+        reconcile([dict(ENTRIES[0], computed={"fn": "nope"})], ctx)
+
+
+def test_warn_mode_logs_unexplained_mismatch_only(ctx, caplog):
+    rows = reconcile(ENTRIES, ctx)
+    with caplog.at_level(logging.WARNING, logger="meeting_report.reconcile"):
+        assert check(rows, "warn") == ["c.mismatch"]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "c.mismatch" in warnings[0].getMessage()
+
+
+def test_strict_mode_raises_on_unexplained_mismatch(ctx):
+    rows = reconcile(ENTRIES, ctx)
+    with pytest.raises(ReconciliationError, match=r"c\.mismatch"):
+        check(rows, "strict")
+    assert check(rows[rows["status"] != "mismatch"], "strict") == []  # explained is fine
+
+
+def test_unknown_mode_rejected(ctx):
+    with pytest.raises(ValueError):
+        check(reconcile(ENTRIES, ctx), "lenient")
+
+
+def test_outputs_escaped_and_accessible(ctx, tmp_path):
+    rows = reconcile(ENTRIES, ctx)
+    write_reconciliation(rows, tmp_path / "r.csv", tmp_path / "r.html", TEMPLATE)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;three&lt;/b&gt; &amp; more" in html
+    assert "<b>three</b>" not in html
+    assert '<html lang="en">' in html and "<caption>" in html and 'scope="col"' in html
+    assert "1 unexplained mismatch<" in html
+    csv_rows = pd.read_csv(tmp_path / "r.csv", dtype=str, keep_default_na=False)
+    assert list(csv_rows.columns) == [
+        "id",
+        "where",
+        "quote",
+        "published",
+        "computed",
+        "status",
+        "explanation",
+    ]
+    assert csv_rows["status"].tolist() == ["match", "explained", "mismatch"]
+
+
+def test_load_reference_rejects_duplicates_and_missing_keys(tmp_path):
+    path = tmp_path / "ref.yaml"
+    path.write_text(yaml.safe_dump({"entries": [ENTRIES[0], ENTRIES[0]]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        load_reference(path)
+    path.write_text(yaml.safe_dump({"entries": [{"id": "x", "quote": "q"}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="lacks"):
+        load_reference(path)
+
+
+def _seed_lines(where: str) -> list[int]:
+    spec = re.search(r"seed lines? ([\d–, and]+)", where)
+    assert spec, f"no seed line in {where!r}"
+    lines: list[int] = []
+    for part in re.split(r",| and ", spec.group(1)):
+        part = part.strip()
+        if "–" in part:
+            first, last = part.split("–")
+            lines += range(int(first), int(last) + 1)
+        elif part:
+            lines.append(int(part))
+    return lines
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed text of the 2017 report not available")
+def test_reference_quotes_are_verbatim_at_their_seed_lines():
+    seed = SEED.read_text(encoding="utf-8").split("\n")
+    entries = load_reference(REFERENCE)
+    assert len(entries) > 100
+    for entry in entries:
+        text = " ".join(seed[n - 1] for n in _seed_lines(entry["where"]))
+        text = text.replace("**", "").replace("*", "")  # Markdown emphasis of the seed
+        for fragment in entry["quote"].split(" … "):
+            assert fragment.strip() in text, (entry["id"], fragment)
