@@ -37,7 +37,7 @@ PKG = "scripts/meeting_report"
 TEMPLATES = sorted(
     str(p)
     for p in Path("templates").glob("*.html.j2")
-    if p.name not in ("validation.html.j2", "reconciliation.html.j2")
+    if p.name not in ("validation.html.j2", "reconciliation.html.j2", "changes.html.j2")
 )
 ASSETS = sorted(str(p) for p in Path("assets").rglob("*") if p.is_file())
 NARRATIVE_FILES = {
@@ -76,6 +76,7 @@ rule all:
     input:
         "build/validation.html",
         "build/reconciliation.html",
+        "build/changes.html",
         expand("build/html/{doc}.html", doc=DOCS),
         expand("build/pdf/{doc}.pdf", doc=DOCS),
 
@@ -137,6 +138,25 @@ rule reconcile:
         "build/logs/reconcile.log",
     script:
         "scripts/reconcile.py"
+
+
+rule report_changes:
+    input:
+        **SUMMARY_FILES,
+        regions=raw("regions"),
+        themes=raw("themes"),
+        template="templates/changes.html.j2",
+        code=[f"{PKG}/{m}.py" for m in ("changes", "io", "logs")],
+    output:
+        html="build/changes.html",
+        text="build/changes.txt",
+    params:
+        summary_dir=SUMMARY,
+        previous_dir="results/previous_summary",
+    log:
+        "build/logs/report_changes.log",
+    script:
+        "scripts/report_changes.py"
 
 
 rule render_html:
