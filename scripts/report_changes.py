@@ -1,4 +1,4 @@
-"""Snakemake entry: compare the new survey summaries with the previous build's (rule report_changes)."""
+"""Snakemake entry: new survey summaries vs the previous build's (rule report_changes)."""
 
 from meeting_report.changes import report_changes
 from meeting_report.io import read_raw_csv

@@ -322,6 +322,20 @@ def survey_context(
         )
 
     themes_everywhere = [theme_by_id[t] for t in overview["themes_recurrent_everywhere"]]
+    heatmap_rows = [
+        {"region": r["short_name"], **{t["theme_id"]: t["respondents"] for t in r["themes"]}}
+        for r in region_blocks
+    ]
+    recurrent_anywhere = [e for t in themes for e in t["elements"]
+                          if any(e["element_id"] in rt["recurrent_ids"]
+                                 for r in region_blocks for rt in r["themes"])]
+    matrix_rows = [
+        {"element": f"({e['element_id']}) {e['summary_text']}",
+         **{r["region_id"]: ("recurrent" if any(e["element_id"] in rt["recurrent_ids"]
+                                               for rt in r["themes"]) else "—")
+            for r in region_blocks}}
+        for e in recurrent_anywhere
+    ]
     return {
         **{
             k: overview[k]
@@ -343,6 +357,14 @@ def survey_context(
         "regions": region_blocks,
         "tiers": tier_blocks,
         "themes_recurrent_everywhere": [t["name"] for t in themes_everywhere],
+        "chart_tables": {
+            "heatmap_columns": [{"key": "region", "label": "Region", "row_header": True}]
+            + [{"key": t["theme_id"], "label": f"Theme {t['number']}"} for t in themes],
+            "heatmap_rows": heatmap_rows,
+            "matrix_columns": [{"key": "element", "label": "Element", "row_header": True}]
+            + [{"key": r["region_id"], "label": r["short_name"]} for r in region_blocks],
+            "matrix_rows": matrix_rows,
+        },
         "themes_with_recurrent_by_region": [
             {"region": r["name"], "count": sum(1 for t in r["themes"] if t["recurrent"])}
             for r in region_blocks
@@ -369,6 +391,11 @@ def build_context(
         "doc": doc,
         "meeting": meeting,
         "build": {"date": config["build_date"]},
+        "survey_dates": dict(config.get("survey", {})),
+        "rule": {
+            "min_share_percent": round(config["recurrence"]["min_share"] * 100),
+            "min_respondents": config["recurrence"]["min_respondents"],
+        },
     }
     if "recommendations" in tables:
         recs = recommendations_context(tables["recommendations"])
