@@ -13,7 +13,10 @@ from snakemake.utils import min_version, validate
 min_version("9.0")
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
-from meeting_report.context import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES  # noqa: E402
+from meeting_report.context import (
+    DOCUMENT_TABLES,
+    DOCUMENTS_WITH_SUMMARIES,
+)  # noqa: E402
 from meeting_report.validate_stage import validate_or_stop  # noqa: E402
 
 
@@ -32,7 +35,14 @@ SUMMARY_FILES = {
     "cross_regional": f"{SUMMARY}/cross_regional.csv",
     "overview": f"{SUMMARY}/survey_overview.json",
 }
-SURVEY_TABLES = ["regions", "themes", "elements", "entities", "survey_responses", "survey_elements"]
+SURVEY_TABLES = [
+    "regions",
+    "themes",
+    "elements",
+    "entities",
+    "survey_responses",
+    "survey_elements",
+]
 PKG = "scripts/meeting_report"
 TEMPLATES = sorted(
     str(p)
@@ -65,7 +75,9 @@ def doc_summaries(wildcards):
 
 def doc_narrative(wildcards):
     root = Path(NARRATIVE)
-    return sorted({str(p) for g in NARRATIVE_FILES[wildcards.doc] for p in root.glob(g)})
+    return sorted(
+        {str(p) for g in NARRATIVE_FILES[wildcards.doc] for p in root.glob(g)}
+    )
 
 
 wildcard_constraints:
@@ -77,6 +89,7 @@ rule all:
         "build/validation.html",
         "build/reconciliation.html",
         "build/changes.html",
+        "build/manifest.json",
         expand("build/html/{doc}.html", doc=DOCS),
         expand("build/pdf/{doc}.pdf", doc=DOCS),
 
@@ -99,10 +112,12 @@ rule validate_inputs:
         template="templates/validation.html.j2",
     output:
         report="build/validation.html",
-    params:
-        raw_dir=RAW,
     log:
         "build/logs/validate_inputs.log",
+    conda:
+        "envs/pipeline.yaml"
+    params:
+        raw_dir=lambda wildcards: RAW,
     script:
         "scripts/validate_inputs.py"
 
@@ -113,11 +128,13 @@ rule compute_summaries:
         code=[f"{PKG}/{m}.py" for m in ("summaries", "safe_csv", "io", "logs")],
     output:
         **SUMMARY_FILES,
+    log:
+        "build/logs/compute_summaries.log",
+    conda:
+        "envs/pipeline.yaml"
     params:
         min_share=config["recurrence"]["min_share"],
         min_respondents=config["recurrence"]["min_respondents"],
-    log:
-        "build/logs/compute_summaries.log",
     script:
         "scripts/compute_summaries.py"
 
@@ -132,10 +149,12 @@ rule reconcile:
     output:
         csv="build/reconciliation.csv",
         html="build/reconciliation.html",
-    params:
-        mode=config["reconciliation"],
     log:
         "build/logs/reconcile.log",
+    conda:
+        "envs/pipeline.yaml"
+    params:
+        mode=config["reconciliation"],
     script:
         "scripts/reconcile.py"
 
@@ -150,11 +169,13 @@ rule report_changes:
     output:
         html="build/changes.html",
         text="build/changes.txt",
-    params:
-        summary_dir=SUMMARY,
-        previous_dir="results/previous_summary",
     log:
         "build/logs/report_changes.log",
+    conda:
+        "envs/pipeline.yaml"
+    params:
+        summary_dir=lambda wildcards, input: str(Path(input.overview).parent),
+        previous_dir="results/previous_summary",
     script:
         "scripts/report_changes.py"
 
@@ -168,16 +189,31 @@ rule render_html:
         assets=ASSETS,
         code=expand(
             f"{PKG}/{{module}}.py",
-            module=["context", "documents", "render", "narrative", "charts", "summaries", "io", "logs"],
+            module=[
+                "context",
+                "documents",
+                "render",
+                "narrative",
+                "charts",
+                "summaries",
+                "io",
+                "logs",
+                "manifest",
+            ],
         ),
     output:
         html="build/html/{doc}.html",
         print_html="results/print/{doc}.html",
-    params:
-        tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
-        summaries=lambda wc: list(SUMMARY_FILES) if wc.doc in DOCUMENTS_WITH_SUMMARIES else [],
+        sources="results/print/{doc}.sources.json",
     log:
         "build/logs/render_html_{doc}.log",
+    conda:
+        "envs/pipeline.yaml"
+    params:
+        tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
+        summaries=lambda wc: (
+            list(SUMMARY_FILES) if wc.doc in DOCUMENTS_WITH_SUMMARIES else []
+        ),
     script:
         "scripts/render_html.py"
 
@@ -185,11 +221,46 @@ rule render_html:
 rule render_pdf:
     input:
         print_html="results/print/{doc}.html",
+        sources="results/print/{doc}.sources.json",
+        tables=lambda wc: list(doc_tables(wc).values()),
         assets=ASSETS,
-        code=[f"{PKG}/{m}.py" for m in ("render", "io", "logs")],
+        code=[f"{PKG}/{m}.py" for m in ("render", "io", "logs", "manifest")],
     output:
         pdf="build/pdf/{doc}.pdf",
     log:
         "build/logs/render_pdf_{doc}.log",
+    conda:
+        "envs/pipeline.yaml"
     script:
         "scripts/render_pdf.py"
+
+
+rule write_manifest:
+    input:
+        inputs=[
+            "config.yaml",
+            config["schema"],
+            config["reference"],
+            *sorted(str(p) for p in Path(RAW).glob("*.csv")),
+            *sorted(str(p) for p in Path(NARRATIVE).rglob("*") if p.is_file()),
+            *sorted(str(p) for p in Path("templates").glob("*.j2")),
+            *ASSETS,
+            *sorted(str(p) for p in Path(PKG).glob("*.py")),
+        ],
+        outputs=[
+            "build/validation.html",
+            "build/reconciliation.html",
+            "build/reconciliation.csv",
+            "build/changes.html",
+            *SUMMARY_FILES.values(),
+            *expand("build/html/{doc}.html", doc=DOCS),
+            *expand("build/pdf/{doc}.pdf", doc=DOCS),
+        ],
+    output:
+        manifest="build/manifest.json",
+    log:
+        "build/logs/write_manifest.log",
+    conda:
+        "envs/pipeline.yaml"
+    script:
+        "scripts/write_manifest.py"

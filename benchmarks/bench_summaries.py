@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
 from meeting_report.io import read_raw_tables
 from meeting_report.summaries import RecurrenceRule, compute_all
 

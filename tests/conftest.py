@@ -13,8 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "grcp7_summary_report_2017.txt"
 # What a run needs from the project; never the venv, git metadata or earlier outputs.
-PROJECT_ITEMS = ("Snakefile", "config.yaml", "schemas", "scripts", "templates", "assets", "content",
-                 "data")
+PROJECT_ITEMS = (
+    "Snakefile",
+    "config.yaml",
+    "schemas",
+    "scripts",
+    "templates",
+    "assets",
+    "content",
+    "data",
+)
 
 
 def copy_project(target: Path) -> Path:
@@ -22,21 +30,34 @@ def copy_project(target: Path) -> Path:
     for item in PROJECT_ITEMS:
         source = ROOT / item
         if source.is_dir():
-            shutil.copytree(source, target / item,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                source, target / item, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         elif source.exists():
             shutil.copy2(source, target / item)
     return target
 
 
 def snakemake(workdir: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the workflow in `workdir` with this interpreter's Snakemake, its config given explicitly."""
+    """Run the workflow in `workdir` with this interpreter's Snakemake and an explicit config."""
     env = {**os.environ, "PYTHONPATH": str(workdir / "scripts")}
-    cmd = [sys.executable, "-m", "snakemake", "--directory", str(workdir), "--snakefile",
-           str(workdir / "Snakefile"), "--configfile", str(workdir / "config.yaml"), *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--directory",
+        str(workdir),
+        "--snakefile",
+        str(workdir / "Snakefile"),
+        "--configfile",
+        str(workdir / "config.yaml"),
+        *args,
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir)
     if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 

@@ -65,7 +65,7 @@ def entity_names(entities: pd.DataFrame) -> dict[str, str]:
 
 
 def long_name(entity: Mapping[str, str]) -> str:
-    """ "UN Economic Commission for Africa (UNECA)": the full name with the short one in brackets."""
+    """The full name with the short one in brackets: "UN Economic Commission for Africa (UNECA)"."""
     name, short = entity["name"], entity["short_name"]
     return name if short in name else f"{name} ({short})"
 
@@ -130,31 +130,6 @@ def delegates_context(participants: pd.DataFrame, entities: pd.DataFrame) -> dic
         "un_rc": int(linked.loc[entity_kind == "un_rc", "entity_id"].nunique()),
         "reo": int(linked.loc[entity_kind == "reo", "entity_id"].nunique()),
     }
-
-
-def participants_context(
-    participants: pd.DataFrame, sections: pd.DataFrame
-) -> list[dict[str, Any]]:
-    out = []
-    for section in records(sections):
-        rows = participants[participants["section_id"] == section["section_id"]]
-        people = [{**p, "number": int(p["number"])} for p in records(rows)]
-        out.append({**section, "participants": sorted(people, key=lambda p: p["number"])})
-    return out
-
-
-def agenda_context(agenda: pd.DataFrame) -> list[dict[str, Any]]:
-    """The agenda as a tree (heading, days, slots, items) following `parent_id`, in `order`."""
-    rows = sorted(records(agenda), key=lambda r: int(r["order"]))
-    nodes = {r["item_id"]: {**r, "children": []} for r in rows}
-    roots = []
-    for row in rows:
-        node = nodes[row["item_id"]]
-        if row["parent_id"]:
-            nodes[row["parent_id"]]["children"].append(node)
-        else:
-            roots.append(node)
-    return roots
 
 
 def focus_areas_context(focus_areas: pd.DataFrame, themes: pd.DataFrame) -> list[dict[str, Any]]:
@@ -326,14 +301,24 @@ def survey_context(
         {"region": r["short_name"], **{t["theme_id"]: t["respondents"] for t in r["themes"]}}
         for r in region_blocks
     ]
-    recurrent_anywhere = [e for t in themes for e in t["elements"]
-                          if any(e["element_id"] in rt["recurrent_ids"]
-                                 for r in region_blocks for rt in r["themes"])]
+    recurrent_anywhere = [
+        e
+        for t in themes
+        for e in t["elements"]
+        if any(e["element_id"] in rt["recurrent_ids"] for r in region_blocks for rt in r["themes"])
+    ]
     matrix_rows = [
-        {"element": f"({e['element_id']}) {e['summary_text']}",
-         **{r["region_id"]: ("recurrent" if any(e["element_id"] in rt["recurrent_ids"]
-                                               for rt in r["themes"]) else "—")
-            for r in region_blocks}}
+        {
+            "element": f"({e['element_id']}) {e['summary_text']}",
+            **{
+                r["region_id"]: (
+                    "yes"
+                    if any(e["element_id"] in rt["recurrent_ids"] for rt in r["themes"])
+                    else "—"
+                )
+                for r in region_blocks
+            },
+        }
         for e in recurrent_anywhere
     ]
     return {
@@ -409,11 +394,12 @@ def build_context(
     if "participants" in tables and "entities" in tables:
         ctx["delegates"] = delegates_context(tables["participants"], tables["entities"])
     if "participant_sections" in tables:
-        ctx["participants"] = participants_context(
-            tables["participants"], tables["participant_sections"]
+        ctx["participant_sections"] = records(tables["participant_sections"])
+        ctx["participants"] = sorted(
+            records(tables["participants"]), key=lambda p: int(p["number"])
         )
     if "agenda" in tables:
-        ctx["agenda"] = agenda_context(tables["agenda"])
+        ctx["agenda"] = sorted(records(tables["agenda"]), key=lambda r: int(r["order"]))
     if "focus_areas" in tables:
         ctx["focus_areas"] = focus_areas_context(tables["focus_areas"], tables["themes"])
     if "good_practices" in tables:

@@ -1,4 +1,4 @@
-"""Build one document: context from tables and summaries, narrative check, HTML for screen and print.
+"""Build one document: context from tables and summaries, narrative check, screen and print HTML.
 
 The render_html rule calls `render_document`; the render_pdf rule turns the print HTML into a PDF.
 """
@@ -26,8 +26,9 @@ class TypedFiguresError(RuntimeError):
     """A narrative file types a figure that the data provides."""
 
 
-def load_summaries(paths: Mapping[str, str | os.PathLike[str]], regions: pd.DataFrame
-                   ) -> dict[str, Any]:
+def load_summaries(
+    paths: Mapping[str, str | os.PathLike[str]], regions: pd.DataFrame
+) -> dict[str, Any]:
     cross = read_raw_csv(paths["cross_regional"])
     cross["regions_recurrent"] = cross["regions_recurrent"].astype(int)
     theme_respondents = read_raw_csv(paths["theme_respondents"])
@@ -40,39 +41,52 @@ def load_summaries(paths: Mapping[str, str | os.PathLike[str]], regions: pd.Data
     }
 
 
-def quoted_figures(context: Mapping[str, Any]) -> set[int]:
-    """The counts the data gives this document: a narrative file must not type any of them."""
-    figures: set[int] = set()
+def quoted_figures(context: Mapping[str, Any]) -> dict[str, int | float]:
+    """The counts the data gives this document, by name: a narrative file must type none."""
+    figures: dict[str, int | float] = {}
 
-    def walk(value: Any) -> None:
+    def walk(prefix: str, value: Any) -> None:
         if isinstance(value, bool):
             return
         if isinstance(value, int):
-            figures.add(value)
+            figures[prefix] = value
         elif isinstance(value, Mapping):
-            for item in value.values():
-                walk(item)
+            for key, item in value.items():
+                walk(f"{prefix}.{key}", item)
 
     for key in ("delegates", "counts"):
-        walk(context.get(key, {}))
+        walk(key, context.get(key, {}))
     survey = context.get("survey")
     if survey:
-        walk({k: survey[k] for k in ("surveyed", "responded", "iscm_responded",
-                                      "responded_by_kind", "status_counts", "elements_total",
-                                      "themes_total")})
-        figures.add(round(survey["response_rate"] * 100))
-    # 0 and 1 stand in too much ordinary prose ("one of the", "Annex 1") to be told apart.
-    return {f for f in figures if f > 1}
+        for key in (
+            "surveyed",
+            "responded",
+            "iscm_responded",
+            "responded_by_kind",
+            "status_counts",
+            "elements_total",
+            "themes_total",
+        ):
+            walk(f"survey.{key}", survey[key])
+        figures["survey.response_rate"] = survey["response_rate"]
+    # 0 stands in too much ordinary prose to be told apart from a count.
+    return {name: value for name, value in figures.items() if value > 0}
 
 
-def check_narrative(files: Iterable[str | os.PathLike[str]], figures: set[int]) -> None:
+def check_narrative(
+    files: Iterable[str | os.PathLike[str]], figures: Mapping[str, int | float]
+) -> None:
     from .narrative import check_no_typed_figures
 
     found = []
-    for path in files:
+    # Only prose is checked: YAML files hold structure (section numbers, footnote labels).
+    for path in (p for p in files if str(p).endswith(".md")):
         text = Path(path).read_text(encoding="utf-8")
         for hit in check_no_typed_figures(text, figures):
-            found.append(f"{path}: {hit}")
+            found.append(
+                f"{path}, line {hit.line}, column {hit.column}: {hit.text!r} is a "
+                f"figure the data gives ({{{{ {hit.figure} }}}})"
+            )
     if found:
         raise TypedFiguresError(
             "Narrative files type figures that the data provides; use the template variables "
@@ -88,8 +102,14 @@ def render_document(
     narrative_files: Iterable[str | os.PathLike[str]],
     html_out: str | os.PathLike[str],
     print_out: str | os.PathLike[str],
+    sources: Iterable[str | os.PathLike[str]] = (),
+    sources_out: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Write the screen HTML (`html_out`) and the print HTML (`print_out`) of `doc`."""
+    """Write the screen HTML (`html_out`) and the print HTML (`print_out`) of `doc`.
+
+    With `sources_out`, also a record of every file it was rendered from (`sources`), which the
+    PDF step embeds.
+    """
     from .render import render_html
 
     tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
@@ -106,18 +126,27 @@ def render_document(
     for medium, out in (("screen", html_out), ("print", print_out)):
         atomic_write_text(out, render_html(f"{doc}.html.j2", context, medium=medium))
         log.info("wrote %s (%s)", out, medium)
+    if sources_out is not None:
+        from .manifest import sources_manifest, write_json
+
+        write_json(sources_out, sources_manifest(doc, sources, config))
     return context
 
 
-def survey_charts(summaries: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
-                  ) -> dict[str, str]:
+def survey_charts(
+    summaries: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> dict[str, str]:
     from .charts import recurrence_matrix, theme_heatmap
+    from .context import records
 
+    regions = records(tables["regions"])
     return {
-        "theme_heatmap": theme_heatmap(summaries["theme_respondents"], tables["regions"],
-                                       tables["themes"]),
-        "recurrence_matrix": recurrence_matrix(summaries["recurrent_elements"],
-                                               tables["regions"], tables["elements"]),
+        "theme_heatmap": theme_heatmap(
+            summaries["theme_respondents"], regions, records(tables["themes"])
+        ),
+        "recurrence_matrix": recurrence_matrix(
+            summaries["recurrent_elements"], regions, records(tables["elements"])
+        ),
     }
 
 

@@ -26,7 +26,9 @@ def read_raw_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     )
 
 
-def read_raw_tables(raw_dir: str | os.PathLike[str], names: Iterable[str]) -> dict[str, pd.DataFrame]:
+def read_raw_tables(
+    raw_dir: str | os.PathLike[str], names: Iterable[str]
+) -> dict[str, pd.DataFrame]:
     """Read the named tables (file stem without `.csv`) from `raw_dir`."""
     raw = Path(raw_dir)
     return {name: read_raw_csv(raw / f"{name}.csv") for name in names}
@@ -48,6 +50,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp creates the file private (0600); outputs are meant to be shared.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

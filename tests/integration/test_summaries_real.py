@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from meeting_report.io import read_raw_tables
 from meeting_report.summaries import RecurrenceRule, compute_all
 

@@ -59,8 +59,7 @@ def test_other_edition_through_config(project_copy, tmp_path):
     edition = tmp_path / "edition"
     (project_copy / "data/raw").rename(edition)
     edit_cell(edition / "regions.csv", 2, "region_id", "afrika")
-    result = snakemake(project_copy, "--cores", "1", "validate", "--config",
-                       f"raw_dir={edition}")
+    result = snakemake(project_copy, "--cores", "1", "validate", "--config", f"raw_dir={edition}")
     assert result.returncode == 1
     # The renamed region is now missing everywhere it is referenced.
     assert "entities.csv, row" in result.stderr and "'africa'" in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
 from meeting_report.reconcile import (
     Context,
     ReconciliationError,

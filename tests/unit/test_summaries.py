@@ -30,6 +30,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from meeting_report.safe_csv import spreadsheet_safe, to_safe_csv_text
 from meeting_report.summaries import (
     RecurrenceRule,
