@@ -51,7 +51,12 @@ TEMPLATES = sorted(
 )
 ASSETS = sorted(str(p) for p in Path("assets").rglob("*") if p.is_file())
 NARRATIVE_FILES = {
-    "summary_report": ["summary_report/**/*.md", "recommendations/*.md"],
+    "summary_report": [
+        "summary_report/**/*.md",
+        "recommendations/*.md",
+        "publisher.md",
+        "copyright.md",
+    ],
     "highlights": ["highlights.md"],
     "annexes": ["annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"],
 }

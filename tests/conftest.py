@@ -17,6 +17,8 @@ PROJECT_ITEMS = (
     "Snakefile",
     "config.yaml",
     "schemas",
+    "envs",
+    "profiles",
     "scripts",
     "templates",
     "assets",
