@@ -135,6 +135,8 @@ rule compute_summaries:
         **SUMMARY_FILES,
     log:
         "build/logs/compute_summaries.log",
+    # Every document that shows the survey waits on it.
+    priority: 20
     conda:
         "envs/pipeline.yaml"
     params:
@@ -185,7 +187,7 @@ rule report_changes:
         "scripts/report_changes.py"
 
 
-rule render_html:
+rule render_document:
     input:
         unpack(doc_tables),
         unpack(doc_summaries),
@@ -208,10 +210,13 @@ rule render_html:
         ),
     output:
         html="build/html/{doc}.html",
+        pdf="build/pdf/{doc}.pdf",
         print_html="results/print/{doc}.html",
         sources="results/print/{doc}.sources.json",
     log:
-        "build/logs/render_html_{doc}.log",
+        "build/logs/render_document_{doc}.log",
+    # The documents are the critical path: schedule them before the reports.
+    priority: 10
     conda:
         "envs/pipeline.yaml"
     params:
@@ -220,24 +225,7 @@ rule render_html:
             list(SUMMARY_FILES) if wc.doc in DOCUMENTS_WITH_SUMMARIES else []
         ),
     script:
-        "scripts/render_html.py"
-
-
-rule render_pdf:
-    input:
-        print_html="results/print/{doc}.html",
-        sources="results/print/{doc}.sources.json",
-        tables=lambda wc: list(doc_tables(wc).values()),
-        assets=ASSETS,
-        code=[f"{PKG}/{m}.py" for m in ("render", "io", "logs", "manifest")],
-    output:
-        pdf="build/pdf/{doc}.pdf",
-    log:
-        "build/logs/render_pdf_{doc}.log",
-    conda:
-        "envs/pipeline.yaml"
-    script:
-        "scripts/render_pdf.py"
+        "scripts/render_document.py"
 
 
 rule write_manifest:

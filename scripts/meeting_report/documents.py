@@ -100,17 +100,18 @@ def render_document(
     table_paths: Mapping[str, str | os.PathLike[str]],
     summary_paths: Mapping[str, str | os.PathLike[str]] | None,
     narrative_files: Iterable[str | os.PathLike[str]],
-    html_out: str | os.PathLike[str],
-    print_out: str | os.PathLike[str],
+    outputs: Mapping[str, str | os.PathLike[str]],
     sources: Iterable[str | os.PathLike[str]] = (),
-    sources_out: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Write the screen HTML (`html_out`) and the print HTML (`print_out`) of `doc`.
+    """Render `doc` to `outputs["html"]` (screen) and `outputs["pdf"]`.
 
-    With `sources_out`, also a record of every file it was rendered from (`sources`), which the
-    PDF step embeds.
+    Also written: `outputs["print_html"]`, the HTML WeasyPrint lays out (kept for the benchmark's
+    floor and for debugging), and `outputs["sources"]`, the record of every file the document
+    was rendered from, which the PDF embeds together with its CSVs. One job does both media:
+    the tables, templates and fonts are loaded once, and the PDF never waits on another job.
     """
-    from .render import render_html
+    from .manifest import embedded_sources, sources_manifest, write_json
+    from .render import ASSETS_DIR, render_html, write_pdf
 
     tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
     summaries = None
@@ -123,13 +124,21 @@ def render_document(
     if doc == "annexes" and summaries is not None:
         context["charts"] = survey_charts(summaries, tables)
     check_narrative(narrative_files, quoted_figures(context))
-    for medium, out in (("screen", html_out), ("print", print_out)):
-        atomic_write_text(out, render_html(f"{doc}.html.j2", context, medium=medium))
-        log.info("wrote %s (%s)", out, medium)
-    if sources_out is not None:
-        from .manifest import sources_manifest, write_json
-
-        write_json(sources_out, sources_manifest(doc, sources, config))
+    atomic_write_text(outputs["html"], render_html(f"{doc}.html.j2", context, medium="screen"))
+    print_html = render_html(f"{doc}.html.j2", context, medium="print")
+    atomic_write_text(outputs["print_html"], print_html)
+    write_json(outputs["sources"], sources_manifest(doc, sources, config))
+    attachments, build_id = embedded_sources(outputs["sources"], table_paths.values())
+    write_pdf(
+        print_html,
+        outputs["pdf"],
+        base_url=ASSETS_DIR,
+        assets_dir=ASSETS_DIR,
+        created=config["build_date"],
+        attachments=attachments,
+        build_id=build_id,
+    )
+    log.info("wrote %s and %s", outputs["html"], outputs["pdf"])
     return context
 
 

@@ -23,4 +23,6 @@ def setup_logging(log_path: str | Path | None = None, level: int = logging.INFO)
     root.setLevel(level)
     # fontTools is chatty at INFO while WeasyPrint subsets fonts.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    # WeasyPrint reports every page of every layout pass at INFO: noise in a build log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return logging.getLogger("meeting_report")

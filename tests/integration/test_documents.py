@@ -209,7 +209,7 @@ def test_one_more_respondent_changes_annex9_text_chart_and_change_report(built, 
     before_svg = (built / "build/html/annexes.html").read_text(encoding="utf-8")
 
     dry = snakemake(project, "--cores", "2", "-n", check=True).stdout
-    assert "render_html" in dry and "compute_summaries" in dry
+    assert "render_document" in dry and "compute_summaries" in dry
 
     snakemake(project, "--cores", "2", check=True)
     text = normalise(pdf_text(project / "build/pdf/annexes.pdf"))

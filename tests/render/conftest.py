@@ -286,6 +286,12 @@ NARRATIVE_FILES = {
     "annexes/annex6_session_objectives.md": "Objectives.\n",
     "annexes/annex8_questionnaire_intro.md": "Please answer.\n",
     "annexes/annex8_definitions.md": "Good practice – a practice.\n",
+    "annexes/footnotes.yaml": (
+        "annex2_heading: Modalities Resolution, para. 16.\n"
+        "annex4_appendix1_heading: Elements by theme.\n"
+        "annex4_appendix2_table_title: An indicative list.\n"
+        "annex8_appendix1_heading: Elements by theme.\n"
+    ),
     "annexes/annex8_questionnaire.yaml": (
         "sections:\n"
         "  - title: 1. General information\n"

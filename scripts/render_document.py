@@ -1,11 +1,11 @@
-"""Snakemake entry: one document's screen HTML and print HTML (rule render_html)."""
+"""Snakemake entry: one document to screen HTML and PDF (rule render_document)."""
 
 from meeting_report.documents import render_document
 from meeting_report.logs import setup_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script: directive
 setup_logging(snakemake.log[0])
-inputs = snakemake.input
+inputs, output = snakemake.input, snakemake.output
 summaries = snakemake.params.summaries
 render_document(
     doc=snakemake.wildcards.doc,
@@ -13,8 +13,6 @@ render_document(
     table_paths={name: inputs[name] for name in snakemake.params.tables},
     summary_paths={key: inputs[key] for key in summaries} if summaries else None,
     narrative_files=inputs.narrative,
-    html_out=snakemake.output.html,
-    print_out=snakemake.output.print_html,
+    outputs={key: output[key] for key in ("html", "print_html", "sources", "pdf")},
     sources=list(inputs),
-    sources_out=snakemake.output.sources,
 )
