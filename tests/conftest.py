@@ -74,3 +74,11 @@ def seed_text() -> str:
     if not SEED.is_file():
         pytest.skip(f"the published report is not at {SEED}")
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """One full build of a copy of the project, shared by the tests that only read it."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    snakemake(project, "--cores", "2", check=True)
+    return project

@@ -32,3 +32,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -c requirements.lock -e '.[test]'
   echo "$want" > "$stamp"
 fi
+
+# The accessibility audit's two npm packages (axe-core, playwright-core), where npm exists.
+if command -v npm >/dev/null && [ ! -d tools/a11y/node_modules/axe-core ]; then
+  (cd tools/a11y && npm ci --no-audit --no-fund --silent) || echo "npm ci failed: the accessibility test will be skipped" >&2
+fi

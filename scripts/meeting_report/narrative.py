@@ -166,8 +166,8 @@ def render_markdown(text: str, collector: FootnoteCollector, source: str = "<str
             current.append(token)
         else:
             body.append(token)
-        if token.type == "heading_open" and token.tag in ("h1", "h2"):
-            raise ValueError(f"{source}: use ### or lower; templates print the section headings")
+        if token.type == "heading_open" and token.tag == "h1":
+            raise ValueError(f"{source}: use ## or lower; templates print the section headings")
         if token.type == "inline" and re.search(r"\[\^[^\]\s]+\]", token.content):
             unmatched = [
                 child.content

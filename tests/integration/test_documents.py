@@ -31,11 +31,9 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("built") / "project")
-    snakemake(project, "--cores", "2", check=True)
-    return project
+@pytest.fixture
+def built(built_project) -> Path:
+    return built_project
 
 
 def seed_toc_titles(seed_text: str) -> list[str]:

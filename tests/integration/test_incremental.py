@@ -10,22 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, snakemake
+from tests.conftest import snakemake
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
-    snakemake(project, "--cores", "2", check=True)
-    return project
-
-
 @pytest.fixture
-def project(built, tmp_path) -> Path:
+def project(built_project, tmp_path) -> Path:
     copy = tmp_path / "project"
-    shutil.copytree(built, copy, symlinks=True)
+    shutil.copytree(built_project, copy, symlinks=True)
     return copy
 
 
