@@ -130,9 +130,9 @@ def test_narrative_links_only_http_and_mailto() -> None:
 
 
 def test_narrative_refuses_section_headings() -> None:
-    with pytest.raises(ValueError, match="###"):
-        render_markdown("## Not allowed\n", FootnoteCollector("screen"))
-    assert "<h3>" in render_markdown("### Allowed\n", FootnoteCollector("screen"))
+    with pytest.raises(ValueError, match="## or lower"):
+        render_markdown("# Not allowed\n", FootnoteCollector("screen"))
+    assert "<h2>" in render_markdown("## Allowed\n", FootnoteCollector("screen"))
 
 
 def test_footnote_errors() -> None:
