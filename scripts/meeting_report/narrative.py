@@ -225,7 +225,13 @@ class NarrativeRenderer:
         return env.get_template(path).render(self.context)
 
     def __call__(self, path: str) -> Markup:
-        return render_markdown(self.markdown(path), self.collector, source=path)
+        html = render_markdown(self.markdown(path), self.collector, source=path)
+        # The source file stays findable in the output (tools/fidelity.py --built reads it).
+        return (
+            Markup('<div class="narrative" data-source="{}">').format(path)
+            + html
+            + Markup("</div><!--/narrative-->")
+        )
 
     def _path(self, path: str) -> Path:
         full = (self.content_dir / path).resolve()
