@@ -13,7 +13,7 @@ from snakemake.utils import min_version, validate
 min_version("9.0")
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
-from meeting_report.context import (
+from meeting_report.documents_spec import (
     DOCUMENT_TABLES,
     DOCUMENTS_WITH_SUMMARIES,
 )  # noqa: E402
@@ -198,6 +198,7 @@ rule render_document:
             f"{PKG}/{{module}}.py",
             module=[
                 "context",
+                "documents_spec",
                 "documents",
                 "render",
                 "narrative",

@@ -168,7 +168,7 @@ def recurrence_matrix(
     region_ids = [str(r["region_id"]) for r in regions]
     element_ids = [str(e["element_id"]) for e in elements]
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(6.3, 0.6 + 0.22 * len(element_ids)))
+        fig, ax = plt.subplots(figsize=(6.3, 0.7 + 0.24 * len(element_ids)))
         for i, element_id in enumerate(element_ids):
             for j, region_id in enumerate(region_ids):
                 recurrent = (region_id, element_id) in pairs
@@ -189,7 +189,11 @@ def recurrence_matrix(
         ax.set_xticklabels([textwrap.fill(_label(r, "short_name", "name"), 18) for r in regions])
         ax.set_yticks(range(len(element_ids)))
         ax.set_yticklabels(
-            [_shorten(f"({e['element_id']}) {_label(e, 'summary_text', 'text')}") for e in elements]
+            # The regional overviews' short phrase reads better in a narrow label than the text.
+            [
+                _shorten(f"({e['element_id']}) {_label(e, 'phrase', 'summary_text', 'text')}", 60)
+                for e in elements
+            ]
         )
         ax.tick_params(length=0)
         ax.xaxis.tick_top()

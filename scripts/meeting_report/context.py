@@ -21,36 +21,6 @@ KIND_LABELS = {
     "un_rc": ("UN Regional Commission", "UN RCs"),
 }
 
-# Which tables each document's context reads; the Snakefile declares the same files as inputs.
-DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
-    "summary_report": (
-        "acronyms",
-        "regions",
-        "themes",
-        "elements",
-        "recommendations",
-        "participants",
-        "entities",
-    ),
-    "highlights": ("recommendations",),
-    "annexes": (
-        "regions",
-        "themes",
-        "elements",
-        "entities",
-        "survey_responses",
-        "recommendations",
-        "participants",
-        "participant_sections",
-        "agenda",
-        "focus_areas",
-        "good_practices",
-        "good_practice_categories",
-    ),
-}
-# Documents that quote the survey summaries (results/summary/).
-DOCUMENTS_WITH_SUMMARIES = ("summary_report", "annexes")
-
 
 def records(frame: pd.DataFrame) -> list[dict[str, str]]:
     return [dict(row) for row in frame.to_dict(orient="records")]

@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from .context import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES, build_context
+from .context import build_context
+from .documents_spec import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES
 from .io import atomic_write_text, read_raw_csv
 from .summaries import cross_regional_tiers
 

@@ -225,3 +225,10 @@ def test_one_more_respondent_changes_annex9_text_chart_and_change_report(built, 
     changes = (project / "build/changes.txt").read_text(encoding="utf-8")
     assert "Americas, theme 1: respondents 1 → 2" in changes
     assert "Americas, theme 1: element (i) is now recurrent" in changes
+
+
+def test_questionnaire_is_laid_out_as_a_form(built):
+    page = (built / "build/html/annexes.html").read_text(encoding="utf-8")
+    annex8 = page.split('id="annex-8"', 1)[1].split('id="annex-9"', 1)[0]
+    assert "Submitted by:" in annex8 and "{&#39;label&#39;" not in annex8
+    assert annex8.count('class="checkbox"') >= 6  # three Yes / No questions

@@ -1,0 +1,33 @@
+"""Which inputs each document reads: shared by the Snakefile (as declared inputs) and the
+context builder (as what it loads). Plain data, so reading the Snakefile stays fast.
+"""
+
+# Which tables each document's context reads; the Snakefile declares the same files as inputs.
+DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
+    "summary_report": (
+        "acronyms",
+        "regions",
+        "themes",
+        "elements",
+        "recommendations",
+        "participants",
+        "entities",
+    ),
+    "highlights": ("recommendations",),
+    "annexes": (
+        "regions",
+        "themes",
+        "elements",
+        "entities",
+        "survey_responses",
+        "recommendations",
+        "participants",
+        "participant_sections",
+        "agenda",
+        "focus_areas",
+        "good_practices",
+        "good_practice_categories",
+    ),
+}
+# Documents that quote the survey summaries (results/summary/).
+DOCUMENTS_WITH_SUMMARIES = ("summary_report", "annexes")
