@@ -313,7 +313,9 @@ def _figure_patterns(value: int | float) -> list[re.Pattern[str]]:
     if value >= 2:
         # "one" is too common a word to flag; figures of 1 are checked as digits only.
         spelled = r"[\s-]".join(re.escape(part) for part in re.split(r"[ -]", words(value)))
-        patterns.append(re.compile(rf"\b{spelled}\b", re.IGNORECASE))
+        # Not part of a longer number word or an ordinal: "seventy" in "seventy-third" (the
+        # UN General Assembly session) is not the figure 70.
+        patterns.append(re.compile(rf"(?<![\w\-‐]){spelled}(?![\w]|[\-‐]\w)", re.IGNORECASE))
     return patterns
 
 

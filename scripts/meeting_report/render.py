@@ -10,6 +10,7 @@ The same entry templates give both outputs; only the `medium` differs:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import logging
@@ -123,6 +124,11 @@ def names(items: Iterable[Any], sep: str = ",", conjunction: str = "and") -> str
     return head + glue + parts[-1]
 
 
+def svg_data_uri(svg: str) -> str:
+    """An SVG document as a data: URI for <img src> (the only data: URLs the fetcher serves)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode("utf-8")).decode()
+
+
 # --------------------------------------------------------------------------- environment
 
 
@@ -147,7 +153,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(words=words, percent=percent, names=names)
+    env.filters.update(words=words, percent=percent, names=names, svg_data_uri=svg_data_uri)
     return env
 
 

@@ -232,3 +232,23 @@ def test_questionnaire_is_laid_out_as_a_form(built):
     annex8 = page.split('id="annex-8"', 1)[1].split('id="annex-9"', 1)[0]
     assert "Submitted by:" in annex8 and "{&#39;label&#39;" not in annex8
     assert annex8.count('class="checkbox"') >= 6  # three Yes / No questions
+
+
+def test_tagged_pdf_figures_have_alt_text_and_text_as_text(built):
+    reader = pypdf.PdfReader(built / "build/pdf/annexes.pdf")
+    figures = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(node.get("/Alt"))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert len(figures) == 2 and all(alt and len(str(alt)) > 40 for alt in figures)
+    # The charts' labels are text in the PDF, not pixels.
+    text = normalise(pdf_text(built / "build/pdf/annexes.pdf"))
+    assert "(i) the effective protection of migrant rights" in text

@@ -204,3 +204,10 @@ def test_check_no_typed_figures_ignores_templated_dates_and_references() -> None
         "t": 71,
     }
     assert check_no_typed_figures(text, figures) == []
+
+
+def test_typed_figure_check_ignores_ordinals_and_longer_number_words() -> None:
+    # With ten times the survey, 70 IRFs respond: the UN's "seventy-third session" is no figure.
+    assert check_no_typed_figures("the seventy-third session of the GA", {"irf": 70}) == []
+    found = check_no_typed_figures("seventy IRFs responded", {"irf": 70})
+    assert [hit.text for hit in found] == ["seventy"]

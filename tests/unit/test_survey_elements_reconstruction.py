@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.annex9_published import RECURRENT, THEMES
+from tests.annex9_published import THEME_RESPONDENTS as RESPONDENTS
+
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 
@@ -23,52 +26,6 @@ RAW = ROOT / "data" / "raw"
 # config.yaml adds: and by at least two of them.
 MIN_SHARE = 0.5
 MIN_RESPONDENTS = 2
-
-THEMES = ["T1", "T2", "T3", "T4", "T5", "T6"]
-
-# "Global compact theme N: k respondents."
-RESPONDENTS = {
-    "africa": [6, 6, 7, 3, 3, 5],  # lines 1264-1300
-    "americas": [1, 1, 1, 2, 2, 1],  # lines 1401-1425
-    "asia_pacific_middle_east": [3, 3, 5, 3, 2, 3],  # lines 1536-1574
-    "europe": [4, 3, 3, 2, 2, 2],  # lines 1686-1726
-}
-
-# "Recurrent recommendations refer to ...", phrases mapped to elements.csv; exhaustive.
-RECURRENT = {
-    "africa": {  # lines 1268, 1274, 1280, 1292, 1298, 1304
-        "T1": {"i"},
-        "T2": {"q", "m"},
-        "T3": {"f", "j", "v"},
-        "T4": {"h", "t"},
-        "T5": {"c", "n", "b"},
-        "T6": {"k", "l"},
-    },
-    "americas": {  # lines 1417, 1423; no sentence for T1, T2, T3, T6
-        "T1": set(),
-        "T2": set(),
-        "T3": set(),
-        "T4": {"h"},
-        "T5": {"c", "n", "b"},
-        "T6": set(),
-    },
-    "asia_pacific_middle_east": {  # lines 1540, 1554, 1560, 1566, 1572, 1578
-        "T1": {"i"},
-        "T2": {"q", "w"},
-        "T3": {"e", "f", "r"},
-        "T4": {"h", "d", "t", "a"},
-        "T5": {"c", "n"},
-        "T6": {"k", "l"},
-    },
-    "europe": {  # lines 1690, 1706, 1712, 1718, 1724, 1730
-        "T1": {"i", "o", "u"},
-        "T2": {"q"},
-        "T3": {"x", "e", "f", "s", "r"},
-        "T4": {"h", "d", "t", "a"},
-        "T5": {"c", "n", "b"},
-        "T6": {"k", "l"},
-    },
-}
 
 # Entities that formulated (or drafted) recommendations: lines 1148, 1256, 1391, 1526-1528, 1672.
 WITH_ELEMENTS = {
