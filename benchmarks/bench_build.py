@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import resource
 import shutil
 import statistics
@@ -30,29 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from tests.conftest import copy_project  # noqa: E402
+from tests.conftest import copy_project, snakemake_command  # noqa: E402
 
 DOCS = ("summary_report", "highlights", "annexes")
 
 
 def run_snakemake(project: Path, *args: str) -> float:
-    env = {**os.environ, "PYTHONPATH": str(project / "scripts")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--cores",
-        "2",
-        "--quiet",
-        "all",
-        "--directory",
-        str(project),
-        "--snakefile",
-        str(project / "Snakefile"),
-        "--configfile",
-        str(project / "config.yaml"),
-        *args,
-    ]
+    cmd, env = snakemake_command(project, "--cores", "2", "--quiet", "all", *args)
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start

@@ -40,8 +40,9 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def snakemake(workdir: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the workflow in `workdir` with this interpreter's Snakemake and an explicit config."""
+def snakemake_command(workdir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run the workflow in `workdir` with this interpreter's
+    Snakemake and an explicit config (for subprocess)."""
     env = {**os.environ, "PYTHONPATH": str(workdir / "scripts")}
     cmd = [
         sys.executable,
@@ -55,6 +56,12 @@ def snakemake(workdir: Path, *args: str, check: bool = False) -> subprocess.Comp
         str(workdir / "config.yaml"),
         *args,
     ]
+    return cmd, env
+
+
+def snakemake(workdir: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the workflow in `workdir` (see `snakemake_command`) and capture its output."""
+    cmd, env = snakemake_command(workdir, *args)
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir)
     if check and result.returncode != 0:
         raise AssertionError(
