@@ -74,10 +74,6 @@ def doc_tables(wildcards):
     return {name: raw(name) for name in DOCUMENT_TABLES[wildcards.doc]}
 
 
-def doc_summaries(wildcards):
-    return SUMMARY_FILES if wildcards.doc in DOCUMENTS_WITH_SUMMARIES else {}
-
-
 def doc_narrative(wildcards):
     root = Path(NARRATIVE)
     return sorted(
@@ -190,7 +186,6 @@ rule report_changes:
 rule render_document:
     input:
         unpack(doc_tables),
-        unpack(doc_summaries),
         narrative=doc_narrative,
         templates=TEMPLATES,
         assets=ASSETS,
@@ -222,9 +217,9 @@ rule render_document:
         "envs/pipeline.yaml"
     params:
         tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
-        summaries=lambda wc: (
-            list(SUMMARY_FILES) if wc.doc in DOCUMENTS_WITH_SUMMARIES else []
-        ),
+        survey=lambda wc: wc.doc in DOCUMENTS_WITH_SUMMARIES,
+        min_share=config["recurrence"]["min_share"],
+        min_respondents=config["recurrence"]["min_respondents"],
     script:
         "scripts/render_document.py"
 

@@ -1,6 +1,6 @@
 """Build one document: context from tables and summaries, narrative check, screen and print HTML.
 
-The render_html rule calls `render_document`; the render_pdf rule turns the print HTML into a PDF.
+The render_document rule calls `render_document` once per document.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 from .context import build_context
 from .documents_spec import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES
 from .io import atomic_write_text, read_raw_csv
-from .summaries import cross_regional_tiers
+from .summaries import RecurrenceRule, compute_all, cross_regional_tiers, overview_json
 
 log = logging.getLogger("meeting_report.documents")
 DOCUMENTS = tuple(DOCUMENT_TABLES)
@@ -27,18 +27,21 @@ class TypedFiguresError(RuntimeError):
     """A narrative file types a figure that the data provides."""
 
 
-def load_summaries(
-    paths: Mapping[str, str | os.PathLike[str]], regions: pd.DataFrame
-) -> dict[str, Any]:
-    cross = read_raw_csv(paths["cross_regional"])
-    cross["regions_recurrent"] = cross["regions_recurrent"].astype(int)
-    theme_respondents = read_raw_csv(paths["theme_respondents"])
-    theme_respondents["respondents"] = theme_respondents["respondents"].astype(int)
+def survey_summaries(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -> dict[str, Any]:
+    """The Annex 9 summaries a document shows, computed in this job from the raw tables.
+
+    The same `compute_all` writes results/summary/ in the compute_summaries job; computing it
+    here (milliseconds) instead of reading those files keeps that job off the documents'
+    critical path, where every Snakemake job costs about half a second of scheduling.
+    """
+    results = compute_all(tables, rule)
+    # The JSON round trip gives the same plain types the results file holds.
+    overview = json.loads(overview_json(results.overview))
     return {
-        "overview": json.loads(Path(paths["overview"]).read_text(encoding="utf-8")),
-        "theme_respondents": theme_respondents,
-        "recurrent_elements": read_raw_csv(paths["recurrent_elements"]),
-        "tiers": cross_regional_tiers(cross, regions),
+        "overview": overview,
+        "theme_respondents": results.theme_respondents,
+        "recurrent_elements": results.recurrent_elements,
+        "tiers": cross_regional_tiers(results.cross_regional, tables["regions"]),
     }
 
 
@@ -99,7 +102,7 @@ def render_document(
     doc: str,
     config: Mapping[str, Any],
     table_paths: Mapping[str, str | os.PathLike[str]],
-    summary_paths: Mapping[str, str | os.PathLike[str]] | None,
+    rule: RecurrenceRule | None,
     narrative_files: Iterable[str | os.PathLike[str]],
     outputs: Mapping[str, str | os.PathLike[str]],
     sources: Iterable[str | os.PathLike[str]] = (),
@@ -115,12 +118,7 @@ def render_document(
     from .render import ASSETS_DIR, render_html, write_pdf
 
     tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
-    summaries = None
-    if summary_paths is not None:
-        regions = tables.get("regions")
-        if regions is None:
-            raise ValueError(f"{doc}: the survey summaries need regions.csv")
-        summaries = load_summaries(summary_paths, regions)
+    summaries = survey_summaries(tables, rule) if rule is not None else None
     context = build_context(doc, config, tables, summaries)
     if doc == "annexes" and summaries is not None:
         context["charts"] = survey_charts(summaries, tables)

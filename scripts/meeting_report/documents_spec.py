@@ -12,6 +12,8 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
         "recommendations",
         "participants",
         "entities",
+        "survey_responses",
+        "survey_elements",
     ),
     "highlights": ("recommendations",),
     "annexes": (
@@ -20,6 +22,7 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
         "elements",
         "entities",
         "survey_responses",
+        "survey_elements",
         "recommendations",
         "participants",
         "participant_sections",
@@ -29,5 +32,5 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
         "good_practice_categories",
     ),
 }
-# Documents that quote the survey summaries (results/summary/).
+# Documents that show the survey summaries (computed in their own job from the tables above).
 DOCUMENTS_WITH_SUMMARIES = ("summary_report", "annexes")
