@@ -90,7 +90,6 @@ rule all:
         "build/validation.html",
         "build/reconciliation.html",
         "build/changes.html",
-        "build/manifest.json",
         expand("build/html/{doc}.html", doc=DOCS),
         expand("build/pdf/{doc}.pdf", doc=DOCS),
 
@@ -224,8 +223,13 @@ rule render_document:
         "scripts/render_document.py"
 
 
-rule write_manifest:
-    input:
+# The build record is written by Snakemake itself once every job has succeeded, rather than by
+# a job: a last job after the documents would add half a second to every build.
+onsuccess:
+    from meeting_report.manifest import write_build_manifest
+
+    write_build_manifest(
+        "build/manifest.json",
         inputs=[
             "config.yaml",
             config["schema"],
@@ -245,11 +249,5 @@ rule write_manifest:
             *expand("build/html/{doc}.html", doc=DOCS),
             *expand("build/pdf/{doc}.pdf", doc=DOCS),
         ],
-    output:
-        manifest="build/manifest.json",
-    log:
-        "build/logs/write_manifest.log",
-    conda:
-        "envs/pipeline.yaml"
-    script:
-        "scripts/write_manifest.py"
+        config=config,
+    )

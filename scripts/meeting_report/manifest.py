@@ -103,6 +103,19 @@ def build_manifest(
     }
 
 
+def write_build_manifest(
+    path: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]],
+    outputs: Iterable[str | os.PathLike[str]],
+    config: Mapping[str, Any],
+) -> None:
+    """Write build/manifest.json, but only when its content changes (its mtime then means it)."""
+    text = dump(build_manifest(inputs, outputs, config))
+    target = Path(path)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        atomic_write_text(target, text)
+
+
 def dump(data: Mapping[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 

@@ -71,14 +71,13 @@ def test_participants_edit_rebuilds_the_documents_that_print_them(project):
         "validate_inputs": 1,
         "render_document": 2,
         "reconcile": 1,
-        "write_manifest": 1,
     }
 
 
 def test_one_narrative_file_rebuilds_only_its_document(project):
     edit(project / "content/annexes/annex1_definitions.md", "State-led", "State‑led")
     assert planned_documents(project) == {"annexes"}
-    assert planned_jobs(project) == {"render_document": 1, "write_manifest": 1}
+    assert planned_jobs(project) == {"render_document": 1}
 
 
 def test_survey_elements_edit_reruns_summaries_and_the_documents_showing_them(project):
@@ -91,5 +90,4 @@ def test_survey_elements_edit_reruns_summaries_and_the_documents_showing_them(pr
         "reconcile": 1,
         "report_changes": 1,
         "render_document": 2,
-        "write_manifest": 1,
     }
