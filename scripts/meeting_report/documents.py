@@ -15,12 +15,10 @@ from typing import Any
 import pandas as pd
 
 from .context import build_context
-from .documents_spec import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES
 from .io import atomic_write_text, read_raw_csv
 from .summaries import RecurrenceRule, compute_all, cross_regional_tiers, overview_json
 
 log = logging.getLogger("meeting_report.documents")
-DOCUMENTS = tuple(DOCUMENT_TABLES)
 
 
 class TypedFiguresError(RuntimeError):
@@ -156,6 +154,3 @@ def survey_charts(
             summaries["recurrent_elements"], regions, records(tables["elements"])
         ),
     }
-
-
-__all__ = ["DOCUMENTS", "DOCUMENTS_WITH_SUMMARIES", "render_document"]

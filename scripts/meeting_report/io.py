@@ -34,11 +34,6 @@ def read_raw_tables(
     return {name: read_raw_csv(raw / f"{name}.csv") for name in names}
 
 
-def split_list(cell: str, sep: str = ";") -> list[str]:
-    """Split a `;`-joined list cell; an empty cell is an empty list."""
-    return [part for part in (p.strip() for p in cell.split(sep)) if part]
-
-
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename.
 

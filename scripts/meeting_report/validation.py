@@ -17,11 +17,10 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BOM = "\ufeff"
 # Characters that reorder or hide text: never acceptable in a cell.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
@@ -60,9 +59,6 @@ class Problem:
             text += f"; expected {self.expected}"
         return text
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def shorten(value: str, limit: int = 80) -> str:
     """A value as it can be printed safely: control characters made visible, long text cut."""
@@ -92,10 +88,6 @@ class Report:
     problems: list[Problem]
     tables: dict[str, Table]
     files_checked: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def load_descriptor(path: str | Path) -> dict[str, Any]:
