@@ -133,8 +133,30 @@ def markdown_parser() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False)
     md.validateLink = _link_allowed  # type: ignore[method-assign]
     md.core.ruler.push("unlink_disallowed", _unlink_disallowed)
+    md.core.ruler.push("mark_labelled_lists", _mark_labelled_lists)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     return md
+
+
+# "a. continued cooperation…", "ii. collect and review…": items that carry their own label.
+_ITEM_LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
+
+
+def _mark_labelled_lists(state: StateCore) -> None:
+    """A bullet list whose every item starts with its own label ("a.", "ii.") gets the class
+    `labelled`, so the stylesheet drops the bullet and the source's labels stand alone."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "bullet_list_open":
+            continue
+        item_texts = []
+        for inner in tokens[index + 1 :]:
+            if inner.type == "bullet_list_close" and inner.level == token.level:
+                break
+            if inner.type == "inline" and inner.level == token.level + 3:
+                item_texts.append(inner.content)
+        if item_texts and all(_ITEM_LABEL.match(text) for text in item_texts):
+            token.attrSet("class", "labelled")
 
 
 _PARAGRAPH_BREAK = re.compile(r"</p>\s*<p>")

@@ -211,3 +211,11 @@ def test_typed_figure_check_ignores_ordinals_and_longer_number_words() -> None:
     assert check_no_typed_figures("the seventy-third session of the GA", {"irf": 70}) == []
     found = check_no_typed_figures("seventy IRFs responded", {"irf": 70})
     assert [hit.text for hit in found] == ["seventy"]
+
+
+def test_lists_with_their_own_labels_lose_the_bullet() -> None:
+    html = render_markdown(
+        "- a. one;\n- b. two\n\nText\n\n- plain\n- list\n", FootnoteCollector("screen")
+    )
+    assert html.count('<ul class="labelled">') == 1
+    assert "<ul>\n<li>plain</li>" in html
