@@ -122,6 +122,7 @@ def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Re
             tables[resource["name"]] = table
 
     problems.extend(_check_foreign_keys(resources, tables))
+    problems.extend(_check_excluded_references(resources, tables))
     order = {res["path"]: i for i, res in enumerate(resources)}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.row or 0, p.column or ""))
     return Report(problems, tables, [res["path"] for res in resources])
@@ -526,6 +527,45 @@ def _check_foreign_keys(
                                 _choices_hint(item, known, target_file, ref_field),
                             )
                         )
+    return problems
+
+
+def _check_excluded_references(
+    resources: Iterable[Mapping[str, Any]], tables: Mapping[str, Table]
+) -> list[Problem]:
+    """Rules "no row may refer to a row of X whose column C is V" (x-excludedReferences).
+
+    For example, survey_elements.csv may not list an entity that survey_responses.csv says was
+    unable to share recommendations.
+    """
+    problems: list[Problem] = []
+    by_name = {res["name"]: res for res in resources}
+    for resource in by_name.values():
+        table = tables.get(resource["name"])
+        for rule in resource["schema"].get("x-excludedReferences", []):
+            target = tables.get(rule["reference"]["resource"])
+            if table is None or target is None:
+                continue
+            local, ref_field = rule["fields"][0], rule["reference"]["fields"][0]
+            excluded = {
+                row[ref_field]
+                for _, row in target.rows
+                if all(row.get(k) == v for k, v in rule["where"].items())
+            }
+            target_file = by_name[rule["reference"]["resource"]]["path"]
+            where = ", ".join(f"{k} {v}" for k, v in rule["where"].items())
+            for number, row in table.rows:
+                if row.get(local) in excluded:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            number,
+                            local,
+                            row[local],
+                            f"{rule['message']} ({target_file} gives it {where})",
+                            rule["expected"],
+                        )
+                    )
     return problems
 
 

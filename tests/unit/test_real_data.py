@@ -48,3 +48,20 @@ def test_participant_list_has_92_delegates(seed_text):
     people = rows("participants")
     assert [int(p["number"]) for p in people] == list(range(1, 93))
     assert "brought together 92 delegates" in seed_text
+
+
+def test_an_entity_unable_to_share_cannot_have_elements(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    with (raw / "survey_elements.csv").open("a", encoding="utf-8") as handle:
+        handle.write("midcom,a\n")  # MIDCOM "was not able to share" (Annex 9, Africa)
+    report = validate_directory(raw, load_descriptor(ROOT / "schemas" / "datapackage.json"))
+    [problem] = report.problems
+    assert (problem.file, problem.column, problem.value) == (
+        "survey_elements.csv",
+        "entity_id",
+        "midcom",
+    )
+    assert "did not share recommendations" in problem.message

@@ -73,6 +73,15 @@ DESCRIPTOR = {
             "name": "responses",
             "path": "responses.csv",
             "schema": {
+                "x-excludedReferences": [
+                    {
+                        "fields": ["entity_id"],
+                        "reference": {"resource": "entities", "fields": ["entity_id"]},
+                        "where": {"surveyed": "false", "kind": "reo"},
+                        "message": "an unsurveyed REO cannot have responded",
+                        "expected": "surveyed REOs only",
+                    }
+                ],
                 "fields": [
                     {
                         "name": "entity_id",
@@ -354,3 +363,10 @@ def test_stage_reports_valid_inputs(tmp_path):
     schema.write_text(json.dumps(DESCRIPTOR))
     run(str(raw), str(schema), str(tmp_path / "v.html"))
     assert "All 3 files are valid" in (tmp_path / "v.html").read_text()
+
+
+def test_reference_to_a_row_the_rules_exclude(tmp_path):
+    bad = GOOD["entities.csv"].replace("007,rcp,africa,0,false", "007,reo,africa,0,false")
+    p = only(problems(tmp_path, entities__csv=bad))
+    assert (p.file, p.row, p.column, p.value) == ("responses.csv", 3, "entity_id", "007")
+    assert "cannot have responded" in p.message and "surveyed false, kind reo" in p.message
