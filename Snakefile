@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from meeting_report.documents_spec import (
     DOCUMENT_TABLES,
     DOCUMENTS_WITH_SUMMARIES,
+    SURVEY_TABLES,
 )  # noqa: E402
 from meeting_report.validate_stage import validate_or_stop  # noqa: E402
 
@@ -35,14 +36,6 @@ SUMMARY_FILES = {
     "cross_regional": f"{SUMMARY}/cross_regional.csv",
     "overview": f"{SUMMARY}/survey_overview.json",
 }
-SURVEY_TABLES = [
-    "regions",
-    "themes",
-    "elements",
-    "entities",
-    "survey_responses",
-    "survey_elements",
-]
 PKG = "scripts/meeting_report"
 TEMPLATES = sorted(
     str(p)
@@ -125,7 +118,10 @@ rule validate_inputs:
 rule compute_summaries:
     input:
         **{name: raw(name) for name in SURVEY_TABLES},
-        code=[f"{PKG}/{m}.py" for m in ("summaries", "safe_csv", "io", "logs")],
+        code=[
+            f"{PKG}/{m}.py"
+            for m in ("summaries", "safe_csv", "io", "logs", "documents_spec")
+        ],
     output:
         **SUMMARY_FILES,
     log:
@@ -147,7 +143,10 @@ rule reconcile:
         **{name: raw(name) for name in [*SURVEY_TABLES, "participants"]},
         reference=config["reference"],
         template="templates/reconciliation.html.j2",
-        code=[f"{PKG}/{m}.py" for m in ("reconcile", "safe_csv", "io", "logs")],
+        code=[
+            f"{PKG}/{m}.py"
+            for m in ("reconcile", "safe_csv", "io", "logs", "documents_spec")
+        ],
     output:
         csv="build/reconciliation.csv",
         html="build/reconciliation.html",

@@ -9,11 +9,12 @@ import logging
 import os
 from collections.abc import Mapping
 
+from meeting_report.documents_spec import SURVEY_TABLES
 from meeting_report.io import read_raw_csv
 from meeting_report.logs import setup_logging
 from meeting_report.summaries import RecurrenceRule, compute_all, write_result_files
 
-TABLES = ("regions", "themes", "elements", "entities", "survey_responses", "survey_elements")
+TABLES = SURVEY_TABLES
 log = logging.getLogger("compute_summaries")
 
 

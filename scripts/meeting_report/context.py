@@ -214,7 +214,7 @@ def survey_context(
                 "all_responded": block["responded"] == block["invited"],
                 "respondents_table": {
                     kind: [
-                        long_name(info.loc[e].to_dict() | {"name": info.at[e, "name"]})
+                        long_name(info.loc[e].to_dict())
                         for e in sort_for_listing(list(by_kind_ids[kind]), entities)
                     ]
                     for kind in ("rcp", "irf", "reo", "un_rc")

@@ -2,6 +2,9 @@
 context builder (as what it loads). Plain data, so reading the Snakefile stays fast.
 """
 
+# The tables the survey summaries are computed from (compute_summaries, reconcile).
+SURVEY_TABLES = ("regions", "themes", "elements", "entities", "survey_responses", "survey_elements")
+
 # Which tables each document's context reads; the Snakefile declares the same files as inputs.
 DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
     "summary_report": (
