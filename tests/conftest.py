@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tools.seed_path import SEED, SEED_RELATIVE
+
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "grcp7_summary_report_2017.txt"
+# The published report is not in the repository: what needs it skips, saying why.
+NO_SEED = f"the published report is not beside the repository ({SEED_RELATIVE}, here {SEED})"
 # What a run needs from the project; never the venv, git metadata or earlier outputs.
 PROJECT_ITEMS = (
     "Snakefile",
@@ -76,11 +79,17 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_text() -> str:
-    """The published report, kept beside the repository (../shared/seed) as in CI."""
+def seed_path() -> Path:
+    """The published report's path (../shared/seed beside the repository); skips without it."""
     if not SEED.is_file():
-        pytest.skip(f"the published report is not at {SEED}")
-    return SEED.read_text(encoding="utf-8")
+        pytest.skip(NO_SEED)
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    """The published report's text (see `seed_path`)."""
+    return seed_path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -37,8 +37,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+try:  # run as a script: tools/ is on sys.path
+    from seed_path import SEED as DEFAULT_SEED
+except ModuleNotFoundError:  # imported from the repository root (the tests)
+    from tools.seed_path import SEED as DEFAULT_SEED
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "grcp7_summary_report_2017.txt"
 DEFAULT_CONTENT = PROJECT_ROOT / "content"
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -522,7 +526,12 @@ def token_diff(expected: str, actual: str, loose: bool = False) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=Path, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        default=DEFAULT_SEED,
+        help="the published report as text (default: ../shared/seed/ beside the repository)",
+    )
     parser.add_argument("--content", type=Path, default=DEFAULT_CONTENT)
     parser.add_argument("--actual", type=Path, help="JSON {section title: text} to score instead")
     parser.add_argument(
@@ -535,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--loose", action="store_true", help="fold quotes, dashes and case")
     parser.add_argument("--diff", action="append", default=[], help="show token diff of TITLE")
     args = parser.parse_args(argv)
+    if not args.seed.is_file():
+        parser.error(f"the published report is not at {args.seed}; give its path with --seed")
 
     seed = Seed.read(args.seed)
     expected = seed_sections(seed)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +21,9 @@ def load_fidelity():
     return module
 
 
-def test_every_prose_section_scores_at_least_095(built_project, seed_text):
+def test_every_prose_section_scores_at_least_095(built_project, seed_path):
     fidelity = load_fidelity()
-    seed = fidelity.Seed.read(SEED)
+    seed = fidelity.Seed.read(seed_path)
     expected = fidelity.seed_sections(seed)
     actual = fidelity.built_sections(built_project / "results" / "print")
     prose = {s.title: s.prose for s in fidelity.SECTIONS}
@@ -38,9 +38,9 @@ def test_every_prose_section_scores_at_least_095(built_project, seed_text):
     assert 0 < by_title["1. Background"].changed <= 2
 
 
-def test_a_dropped_sentence_is_noticed(built_project):
+def test_a_dropped_sentence_is_noticed(seed_path):
     fidelity = load_fidelity()
-    seed = fidelity.Seed.read(SEED)
+    seed = fidelity.Seed.read(seed_path)
     expected = fidelity.seed_sections(seed)["Conclusions"]
     shortened = expected.replace(
         "The meeting reaffirmed the role of RCPs, IRFs and global processes on migration as "
