@@ -1,8 +1,8 @@
 """Time the Annex 9 summaries on synthetic surveys 100× and 1000× the real one.
 
-Not a test: run it by hand and read the numbers.
+Not a test: run it by hand, from the repository's folder, and read the numbers.
 
-    cd /work/main && PYTHONPATH=scripts .venv/bin/python benchmarks/bench_summaries.py [--runs 5]
+    PYTHONPATH=scripts .venv/bin/python benchmarks/bench_summaries.py [--runs 5]
 
 The synthetic survey copies every real entity (kind, regions, surveyed), its response and its
 elements N times under new ids (`<id>~<k>`), so it has the real shape — the same share of

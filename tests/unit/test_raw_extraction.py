@@ -1,6 +1,6 @@
 """Checks of the tables extracted from the published report against figures counted by hand.
 
-Sources (seed file /work/shared/seed/grcp7_summary_report_2017.txt): Annex 7 participant list
+Sources (seed file ../shared/seed/grcp7_summary_report_2017.txt): Annex 7 participant list
 (lines 846–994), Annex 5 agenda (lines 672–721), List of acronyms (lines 78–100), introduction
 (line 105). The expected values below were read off the source, not off the CSVs.
 """

@@ -1,6 +1,6 @@
 """Checks of focus_areas, good_practices and recommendations against figures counted by hand.
 
-Sources (seed file /work/shared/seed/grcp7_summary_report_2017.txt): Annex 4 Appendix 2 table
+Sources (seed file ../shared/seed/grcp7_summary_report_2017.txt): Annex 4 Appendix 2 table
 "ISCM areas of focus" (lines 639–679); Annex 9 GFMD appendix (lines 1194–1214) and the four
 regional "II. Good Practices and Innovative Solutions" parts (Africa 1306–1356, Americas
 1433–1484, Asia, Pacific and the Middle East 1580–1632, Europe 1732–1773); section 3.1 and 3.2

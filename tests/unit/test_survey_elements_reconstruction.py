@@ -1,7 +1,7 @@
 """The committed data/raw/survey_elements.csv reproduces the published figures of Annex 9.
 
 Independent of tools/reconstruct_survey_elements.py: the figures below were typed by hand from
-the seed text /work/shared/seed/grcp7_summary_report_2017.txt (line numbers in comments), and
+the seed text ../shared/seed/grcp7_summary_report_2017.txt (line numbers in comments), and
 are recomputed here with the csv module and plain dicts.
 """
 
