@@ -6,10 +6,12 @@ Each function returns the SVG markup (no XML prolog) to embed inline in a templa
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,6 @@ import pandas as pd
 from markupsafe import Markup
 from matplotlib import font_manager
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 ACCENT = "#0033a0"
 
 _RC = {
@@ -32,13 +33,42 @@ _RC = {
     "font.size": 8,
     "axes.edgecolor": "#4d4d4d",
     "axes.linewidth": 0.6,
+    # Labels are data (region names, element phrases): never mathtext or LaTeX, so "US$5 or
+    # US$6" prints as typed and "$\foo$" cannot crash the render.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
+_REGISTERED: set[Path] = set()
 
-def _register_fonts() -> None:
-    # Layout (text widths) must use the font the PDF embeds, not whatever the machine has.
-    for path in sorted(FONTS_DIR.glob("*.ttf")):
-        font_manager.fontManager.addfont(str(path))
+
+def _register_fonts(fonts_dir: str | os.PathLike[str]) -> None:
+    """Make matplotlib lay text out with the fonts of `fonts_dir` (once per folder).
+
+    Layout (text widths) must use the font the PDF embeds, not whatever the machine has: the
+    folder's fonts go first in matplotlib's list, so an installed font of the same name loses
+    the tie.
+    """
+    folder = Path(fonts_dir).resolve()
+    if folder in _REGISTERED:
+        return
+    paths = sorted(folder.glob("*.ttf"))
+    if not paths:
+        raise FileNotFoundError(f"no .ttf fonts in the chart fonts folder {fonts_dir}")
+    manager = font_manager.fontManager
+    for path in paths:
+        manager.addfont(str(path))
+    # Stable sort: this folder's faces first, the rest in their order. addfont just cleared
+    # the lookup cache, so nothing cached predates the new order.
+    manager.ttflist.sort(key=lambda font: Path(font.fname).parent != folder)
+    _REGISTERED.add(folder)
+
+
+@contextlib.contextmanager
+def _chart_style() -> Iterator[None]:
+    # matplotlib's own defaults, not the machine's matplotlibrc, then ours: same SVG anywhere.
+    with plt.style.context("default"), plt.rc_context(_RC):
+        yield
 
 
 def _svg(figure: Any, name: str) -> Markup:
@@ -101,12 +131,15 @@ def theme_heatmap(
     theme_respondents_df: pd.DataFrame,
     regions: Sequence[Mapping[str, Any]],
     themes: Sequence[Mapping[str, Any]],
+    *,
+    fonts_dir: str | os.PathLike[str],
 ) -> Markup:
     """Region × theme grid of respondents (columns region_id, theme_id, respondents).
 
-    A missing region/theme pair is 0. Regions and themes come in the order given.
+    A missing region/theme pair is 0. Regions and themes come in the order given. `fonts_dir`:
+    the project's fonts (the workflow's assets/fonts), which the PDF embeds.
     """
-    _register_fonts()
+    _register_fonts(fonts_dir)
     region_ids = [str(r["region_id"]) for r in regions]
     theme_ids = [str(t["theme_id"]) for t in themes]
     counts = (
@@ -116,7 +149,7 @@ def theme_heatmap(
         .fillna(0)
         .astype(int)
     )
-    with plt.rc_context(_RC):
+    with _chart_style():
         fig, ax = plt.subplots(figsize=(6.3, 0.5 + 0.45 * len(region_ids)))
         top = max(int(counts.to_numpy().max()), 1)
         cmap = matplotlib.colormaps["Blues"]
@@ -153,13 +186,15 @@ def recurrence_matrix(
     recurrent_df: pd.DataFrame,
     regions: Sequence[Mapping[str, Any]],
     elements: Sequence[Mapping[str, Any]],
+    *,
+    fonts_dir: str | os.PathLike[str],
 ) -> Markup:
     """Element × region matrix: a filled square where the element is recurrent in the region.
 
     `recurrent_df` lists the recurrent (region_id, element_id) pairs; a `recurrent` column, if
-    present, keeps only the rows where it is true.
+    present, keeps only the rows where it is true. `fonts_dir` as for `theme_heatmap`.
     """
-    _register_fonts()
+    _register_fonts(fonts_dir)
     frame = recurrent_df
     if "recurrent" in frame.columns:
         truthy = frame["recurrent"].astype(str).str.lower().isin(["true", "1"])
@@ -167,7 +202,7 @@ def recurrence_matrix(
     pairs = {(str(r), str(e)) for r, e in zip(frame["region_id"], frame["element_id"], strict=True)}
     region_ids = [str(r["region_id"]) for r in regions]
     element_ids = [str(e["element_id"]) for e in elements]
-    with plt.rc_context(_RC):
+    with _chart_style():
         fig, ax = plt.subplots(figsize=(6.3, 0.7 + 0.24 * len(element_ids)))
         for i, element_id in enumerate(element_ids):
             for j, region_id in enumerate(region_ids):
