@@ -1,9 +1,11 @@
-"""Narrative Markdown: Jinja2 (values escaped for Markdown) → markdown-it-py → HTML.
+"""Narrative Markdown: Jinja2 (sandboxed, values escaped for Markdown) → markdown-it-py → HTML.
 
-Stage 1 renders a content/ file as a Jinja2 template whose `finalize` backslash-escapes every
-value, so a CSV cell can never become Markdown or a link. Stage 2 renders CommonMark with tables
-and footnotes, raw HTML off, images off, and links kept only for http(s) and mailto. Footnotes go
-through one `FootnoteCollector` per document, so they are numbered continuously across files.
+Stage 1 renders a content/ file as a Jinja2 template in a sandbox that offers only the values,
+filters and tags content/README.md lists, and whose `finalize` backslash-escapes every value, so
+a content file cannot reach Python and a CSV cell can never become Markdown or a link. Stage 2
+renders CommonMark with tables and footnotes, raw HTML off, images off, and links kept only for
+http(s) and mailto. Footnotes go through one `FootnoteCollector` per document, so they are
+numbered continuously across files.
 """
 
 from __future__ import annotations
@@ -11,13 +13,29 @@ from __future__ import annotations
 import os
 import re
 import string
-from collections.abc import Iterable, Mapping
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    Undefined,
+)
+from jinja2.defaults import DEFAULT_FILTERS
+from jinja2.exceptions import SecurityError
+from jinja2.ext import Extension
+from jinja2.lexer import Token as JinjaToken
+from jinja2.lexer import TokenStream
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -213,23 +231,223 @@ def render_markdown(text: str, collector: FootnoteCollector, source: str = "<str
 
 # --------------------------------------------------------------------------- Jinja stage
 
+# What a narrative file may use; content/README.md lists the same (a test compares them).
+# Narrative is prose with figures from the data: anything else is refused, so that a file in a
+# pull request cannot read files, run commands or print the build's internals.
+NARRATIVE_VALUES = (
+    "counts",
+    "delegates",
+    "meeting",
+    "recommendations",
+    "regions",
+    "survey",
+    "themes",
+)
+NARRATIVE_FILTERS: dict[str, Any] = {
+    "capitalize": DEFAULT_FILTERS["capitalize"],
+    "map": DEFAULT_FILTERS["map"],
+    "names": names,
+    "percent": percent,
+    "words": words,
+}
+NARRATIVE_TAGS = ("for", "else", "endfor", "if", "elif", "endif")
+# `loop` inside `{% for %}`; cycle and changed are the only calls a narrative can make.
+LOOP_ATTRIBUTES = (
+    "index",
+    "index0",
+    "revindex",
+    "revindex0",
+    "first",
+    "last",
+    "length",
+    "previtem",
+    "nextitem",
+    "cycle",
+    "changed",
+)
+_LOOP_CALLS = ("cycle", "changed")
+_README_HINT = "narrative may use only the values, filters and tags listed in content/README.md"
+
+
+class NarrativeError(ValueError):
+    """A narrative file could not be rendered; the message names the file, line and expression."""
+
+
+def _content_path(root: Path, path: str | os.PathLike[str]) -> Path:
+    """`path` inside the content folder `root` (resolved), or ValueError: no `..`, absolute path
+    or symlink leads out of it."""
+    full = (root / path).resolve()
+    if not full.is_relative_to(root):
+        raise ValueError(f"narrative path outside the content folder: {path}")
+    return full
+
+
+class _ContentLoader(BaseLoader):
+    """Serves files of the content folder only (FileSystemLoader would follow a symlink out)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        full = _content_path(self.root, template)
+        if not full.is_file():
+            raise TemplateNotFound(template)
+        mtime = full.stat().st_mtime_ns
+
+        def uptodate() -> bool:
+            return full.is_file() and full.stat().st_mtime_ns == mtime
+
+        return full.read_text(encoding="utf-8"), str(full), uptodate
+
+
+class _NarrativeSyntax(Extension):
+    """Refuses, while parsing, tags other than for/if and the name `self`.
+
+    include/import/extends would read other files, macro/set/with/call/filter/block are of no
+    use to prose, and `self` (the template object) is reachable without any context value.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[JinjaToken]:
+        previous = None
+        for token in stream:
+            opens_tag = previous is not None and previous.type == "block_begin"
+            if opens_tag and (token.type != "name" or token.value not in NARRATIVE_TAGS):
+                raise TemplateSyntaxError(
+                    f"'{{% {token.value} %}}' is not allowed (only for and if)",
+                    token.lineno,
+                    stream.name,
+                    stream.filename,
+                )
+            after_dot = previous is not None and previous.type == "dot"
+            if token.type == "name" and token.value == "self" and not after_dot:
+                raise TemplateSyntaxError(
+                    "'self' is not available", token.lineno, stream.name, stream.filename
+                )
+            previous = token
+            yield token
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float)
+
+
+class _NarrativeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, narrowed to plain data.
+
+    `a.b` and `a[b]` read only keys of mappings and items of lists and strings (and the loop
+    variables): no attribute of any Python object, so no method, `__class__` or `__globals__`.
+    The only calls are `loop.cycle`/`loop.changed`; `*` and `%` only on numbers and no `**`, so
+    that `"x" * 10**10` cannot exhaust memory.
+    """
+
+    intercepted_binops = frozenset({"*", "%", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Undefined):
+            # Keep the first error ("'lipsum' is undefined"), not one about the Undefined.
+            return obj
+        if attribute.startswith("_"):
+            return self.unsafe_undefined(obj, attribute)
+        if isinstance(obj, LoopContext):
+            if attribute in LOOP_ATTRIBUTES:
+                return getattr(obj, attribute)
+            return self.undefined(obj=obj, name=attribute)
+        return self.getitem(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Undefined):
+            return obj
+        if isinstance(obj, Mapping | list | tuple | str):
+            try:
+                return obj[argument]
+            except (TypeError, LookupError):
+                pass
+        return self.undefined(obj=obj, name=argument)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return (
+            isinstance(obj, MethodType)
+            and isinstance(obj.__self__, LoopContext)
+            and obj.__name__ in _LOOP_CALLS
+        )
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, Undefined):
+            return obj()  # raises the undefined name's (or refused attribute's) error
+        return super().call(context, obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        for operand in (left, right):
+            if isinstance(operand, Undefined):
+                return operand()  # the undefined name is the error to report
+        if operator == "**" or not (_is_number(left) and _is_number(right)):
+            raise SecurityError(f"operator {operator!r} is not available here")
+        return super().call_binop(context, operator, left, right)
+
 
 @cache
 def narrative_environment(content_dir: str) -> Environment:
-    """Jinja for Markdown: no HTML autoescape, but every value escaped for Markdown."""
-    env = Environment(
-        loader=FileSystemLoader(content_dir),
+    """Jinja for Markdown: sandboxed, no HTML autoescape, but every value escaped for Markdown.
+
+    Only NARRATIVE_FILTERS, no globals (the sandbox's `range`, `lipsum`, `cycler`, `joiner`,
+    `namespace`, `dict` are gone) and no tests.
+    """
+    env = _NarrativeSandbox(
+        loader=_ContentLoader(content_dir),
         autoescape=False,
         undefined=StrictUndefined,
         finalize=escape_markdown,
         keep_trailing_newline=True,
+        extensions=[_NarrativeSyntax],
     )
-    env.filters.update(words=words, percent=percent, names=names)
+    env.globals.clear()
+    env.filters.clear()
+    env.filters.update(NARRATIVE_FILTERS)
+    env.tests.clear()
     return env
 
 
+_JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _error_line(exc: BaseException, filename: str) -> int | None:
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.lineno
+    # Jinja rewrites the traceback so that the template's frames carry its line numbers.
+    lines = [
+        lineno
+        for frame, lineno in traceback.walk_tb(exc.__traceback__)
+        if frame.f_code.co_filename == filename
+    ]
+    return lines[-1] if lines else None
+
+
+def _failing_text(line_text: str, reason: str) -> str:
+    """The `{{ … }}`/`{% … %}` of the line that the error names, else all of them, else the line."""
+    spans = _JINJA_SPAN.findall(line_text)
+    named = re.findall(r"'([^']+)'", reason)
+    chosen = [span for span in spans if any(name in span for name in named)] or spans
+    text = " … ".join(chosen) if chosen else line_text.strip()
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _describe_error(path: str, full: Path, exc: Exception) -> str:
+    reason = exc.message if isinstance(exc, TemplateSyntaxError) else str(exc)
+    reason = f"{type(exc).__name__}: {reason or 'error'}"
+    line = _error_line(exc, str(full))
+    if line is None:
+        return f"narrative file {path}: {reason} ({_README_HINT})"
+    lines = full.read_text(encoding="utf-8").splitlines()
+    text = _failing_text(lines[line - 1], reason) if 0 < line <= len(lines) else ""
+    return f"narrative file {path}, line {line}: {text}: {reason} ({_README_HINT})"
+
+
 class NarrativeRenderer:
-    """`narrative("summary_report/introduction.md")` in templates: one document's narrative."""
+    """`narrative("summary_report/introduction.md")` in templates: one document's narrative.
+
+    The narrative files see only NARRATIVE_VALUES of `context`; `exists` and `data` (for the
+    project's own templates) read only inside the content folder.
+    """
 
     def __init__(
         self,
@@ -241,10 +459,25 @@ class NarrativeRenderer:
         self.context = context
         self.collector = collector
 
+    def values(self) -> dict[str, Any]:
+        """What a narrative file sees: the documented values this document has."""
+        return {key: self.context[key] for key in NARRATIVE_VALUES if key in self.context}
+
     def markdown(self, path: str) -> str:
-        """Stage 1 only: the file's Markdown with the values filled in."""
+        """Stage 1 only: the file's Markdown with the values filled in.
+
+        Raises NarrativeError (file, line, expression) for anything the file may not do.
+        """
+        if not path.endswith(".md"):
+            raise ValueError(f"narrative files are Markdown (.md): {path}")
+        full = self._path(path)
+        if not full.is_file():
+            raise FileNotFoundError(f"no narrative file {path} in {self.content_dir}")
         env = narrative_environment(str(self.content_dir))
-        return env.get_template(path).render(self.context)
+        try:
+            return env.get_template(path).render(self.values())
+        except Exception as exc:
+            raise NarrativeError(_describe_error(path, full, exc)) from exc
 
     def __call__(self, path: str) -> Markup:
         html = render_markdown(self.markdown(path), self.collector, source=path)
@@ -256,10 +489,7 @@ class NarrativeRenderer:
         )
 
     def _path(self, path: str) -> Path:
-        full = (self.content_dir / path).resolve()
-        if not full.is_relative_to(self.content_dir):
-            raise ValueError(f"narrative path outside the content folder: {path}")
-        return full
+        return _content_path(self.content_dir, path)
 
     def exists(self, path: str) -> bool:
         """For optional files (e.g. annex4_issues.md): `{% if narrative.exists(...) %}`."""
@@ -269,6 +499,8 @@ class NarrativeRenderer:
         """A YAML file of the content folder (the Annex 8 form): plain data, escaped on output."""
         import yaml
 
+        if not path.endswith((".yaml", ".yml")):
+            raise ValueError(f"narrative data files are YAML (.yaml): {path}")
         return yaml.safe_load(self._path(path).read_text(encoding="utf-8"))
 
 
