@@ -9,14 +9,19 @@ unsafe link schemes). See the provenance of this choice in README.md.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
 import difflib
+import functools
 import io
 import json
+import os
 import re
-import unicodedata
+import stat
+import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,14 +29,22 @@ from typing import Any
 # Characters that reorder or hide text: never acceptable in a cell.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-# Words spreadsheets and pandas treat as "missing" by default; a required cell must hold real data.
-MISSING_PLACEHOLDERS = {"na", "n/a", "nan", "none", "null", "nil", "-", "--", "?", "#n/a"}
+# Scanning cells with compiled character classes keeps 100,000-row files to a few seconds.
+_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_CONTROL_BUT_LINES_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc except \t and \n
+_HIDDEN_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS | INVISIBLE)) + "\x00-\x1f\x7f-\x9f]")
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 UNSAFE_SCHEME_RE = re.compile(
     r"(?<![\w.+-])(javascript|vbscript|data|file|ftp|blob)\s*:", re.IGNORECASE
 )
 DEFAULT_MAX_LENGTH = 4000
 MAX_LISTED_CHOICES = 12
+# A duplicate key names this many rows, then how many more; 100,000 duplicates stay one line.
+MAX_LISTED_ROWS = 10
+# "Did you mean" compares a value with every choice; beyond this many choices it costs too much.
+MAX_SUGGESTION_CHOICES = 1000
 
 
 @dataclass(frozen=True, order=True)
@@ -47,30 +60,35 @@ class Problem:
     code: str = field(default="error", compare=False)
 
     def format(self) -> str:
-        where = self.file
+        where = visible(self.file)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        text = f"{where}: {self.message}"
+            where += f", column '{visible(self.column)}'"
+        text = f"{where}: {visible(self.message, 500)}"
         if self.value is not None:
             text += f" (found {shorten(self.value)!s})"
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += f"; expected {visible(self.expected, 500)}"
         return text
 
 
-def shorten(value: str, limit: int = 80) -> str:
-    """A value as it can be printed safely: control characters made visible, long text cut."""
-    shown = "".join(
-        f"<U+{ord(ch):04X}>"
-        if ch in BIDI_CONTROLS or ch in INVISIBLE or unicodedata.category(ch) == "Cc"
-        else ch
-        for ch in value
-    )
-    if len(shown) > limit:
+def visible(value: str, limit: int = 80) -> str:
+    """Text as it can be shown safely: hidden and control characters as <U+XXXX>, long text cut.
+
+    Only the first `limit` characters are looked at, so a 200,000-character cell costs nothing.
+    """
+    if len(value) <= limit and not _HIDDEN_RE.search(value):
+        return value  # the common case, 500,000 times for a large report
+    shown = _HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value[:limit])
+    if len(shown) > limit or len(value) > limit:
         shown = shown[: limit - 1] + "…"
-    return repr(shown)
+    return shown
+
+
+def shorten(value: str, limit: int = 80) -> str:
+    """A value as it can be printed safely: quoted, control characters made visible, cut."""
+    return repr(visible(value, limit))
 
 
 @dataclass
@@ -90,9 +108,123 @@ class Report:
     files_checked: list[str]
 
 
+class SchemaError(ValueError):
+    """The descriptor cannot be used (missing, unreadable, not JSON, or not a Data Package)."""
+
+
 def load_descriptor(path: str | Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    """Read and check the descriptor; any fault is a `SchemaError` of one line naming `path`."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise SchemaError(f"schema {path} does not exist") from None
+    except OSError as err:
+        raise SchemaError(f"schema {path} cannot be read: {os_reason(err)}") from None
+    except UnicodeDecodeError:
+        raise SchemaError(f"schema {path} is not UTF-8 text") from None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SchemaError(
+            f"schema {path} is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+        ) from None
+    fault = descriptor_fault(descriptor)
+    if fault:
+        raise SchemaError(f"schema {path}: {fault}")
+    return descriptor
+
+
+def os_reason(err: OSError) -> str:
+    """'permission denied', 'no such file or directory', …: the OS's reason, without a path."""
+    return (err.strerror or type(err).__name__).lower()
+
+
+def descriptor_fault(descriptor: Any) -> str | None:
+    """The first way `descriptor` is not a package the validator can use, or None."""
+    if not isinstance(descriptor, dict):
+        return "is not a JSON object"
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return "has no list of resources"
+    fault = _missing_values_fault(descriptor, "the package")
+    if fault:
+        return fault
+    names: dict[str, dict[str, Any]] = {}
+    for number, resource in enumerate(resources, start=1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            return f"resource {number} has no name"
+        name, path = resource["name"], resource.get("path")
+        # Paths are file names inside raw_dir: a schema never reads outside the data folder.
+        if not isinstance(path, str) or not path or Path(path).name != path or path[0] == ".":
+            return f"resource '{name}' needs a path that is a file name in raw_dir"
+        schema = resource.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            return f"resource '{name}' has no schema with a list of fields"
+        if not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]
+        ):
+            return f"resource '{name}' has a field without a name"
+        fault = _missing_values_fault(schema, f"resource '{name}'")
+        if fault:
+            return fault
+        names[name] = resource
+    for name, resource in names.items():
+        schema = resource["schema"]
+        own = {f["name"] for f in schema["fields"]}
+        keys = [*schema.get("foreignKeys", []), *schema.get("x-excludedReferences", [])]
+        for key in keys:
+            target = names.get(key.get("reference", {}).get("resource"))
+            if target is None:
+                return f"resource '{name}' refers to a resource that is not declared"
+            their = {f["name"] for f in target["schema"]["fields"]}
+            if (
+                not set(_names(key.get("fields"))) <= own
+                or not set(_names(key["reference"].get("fields"))) <= their
+            ):
+                return f"resource '{name}' has a reference between fields that do not exist"
+        primary = _names(schema.get("primaryKey"))
+        if not set(primary) <= own:
+            return f"resource '{name}' has a primaryKey naming fields that do not exist"
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _missing_values_fault(holder: Mapping[str, Any], where: str) -> str | None:
+    values = holder.get("missingValues", [""])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return f"{where} has missingValues that are not a list of strings"
+    return None
+
+
+def missing_values(descriptor: Mapping[str, Any], resource: Mapping[str, Any]) -> frozenset[str]:
+    """Placeholders a resource counts as missing, besides the empty cell (Table Schema).
+
+    A resource's schema may list them in `missingValues`; otherwise the package's list applies,
+    and by default only the empty cell is missing. The empty cell always is: the documents read
+    every cell as text and cannot tell an empty string from a missing one.
+    """
+    values = resource["schema"].get("missingValues", descriptor.get("missingValues", [""]))
+    return frozenset(values) - {""}
+
+
+@contextlib.contextmanager
+def _any_field_size() -> Iterator[None]:
+    """Let `csv` read cells of any length (131,072 characters by default), for this read only.
+
+    A longer cell is then reported as too long, with its file, row and column.
+    """
+    old = csv.field_size_limit()
+    try:
+        csv.field_size_limit(sys.maxsize)
+    except OverflowError:  # where a C long is 32 bits
+        csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Report:
@@ -102,8 +234,24 @@ def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Re
     tables: dict[str, Table] = {}
     resources = list(descriptor["resources"])
     declared = {res["path"] for res in resources}
+    files = [res["path"] for res in resources]
 
-    for stray in sorted(p.name for p in raw.glob("*.csv") if p.name not in declared):
+    try:
+        folder_found = raw.is_dir()
+        present = sorted(p.name for p in raw.glob("*.csv")) if folder_found else []
+    except OSError as err:
+        return Report(
+            [Problem(str(raw), None, None, None, f"folder cannot be read: {os_reason(err)}")],
+            tables,
+            files,
+        )
+    if not folder_found:
+        expected = "a folder holding " + ", ".join(files)
+        return Report(
+            [Problem(str(raw), None, None, None, "folder does not exist", expected)], tables, files
+        )
+
+    for stray in (name for name in present if name not in declared):
         problems.append(
             Problem(
                 stray,
@@ -116,7 +264,7 @@ def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Re
         )
 
     for resource in resources:
-        table, found = _check_resource(raw, resource)
+        table, found = _check_resource(raw, resource, missing_values(descriptor, resource))
         problems.extend(found)
         if table is not None:
             tables[resource["name"]] = table
@@ -125,21 +273,21 @@ def validate_directory(raw_dir: str | Path, descriptor: Mapping[str, Any]) -> Re
     problems.extend(_check_excluded_references(resources, tables))
     order = {res["path"]: i for i, res in enumerate(resources)}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.row or 0, p.column or ""))
-    return Report(problems, tables, [res["path"] for res in resources])
+    return Report(problems, tables, files)
 
 
 # --- one file -------------------------------------------------------------------------------
 
 
-def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | None, list[Problem]]:
+def _check_resource(
+    raw: Path, resource: Mapping[str, Any], missing: frozenset[str]
+) -> tuple[Table | None, list[Problem]]:
     file = resource["path"]
-    path = raw / file
     schema = resource["schema"]
     fields = {f["name"]: f for f in schema["fields"]}
-    if not path.is_file():
-        return None, [Problem(file, None, None, None, "file is missing", f"{file} in {raw}")]
-
-    data = path.read_bytes()
+    data = _read(raw, file)
+    if isinstance(data, Problem):
+        return None, [data]
     text, problems = _decode(file, data)
     if text is None:
         return None, problems
@@ -155,7 +303,21 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
             )
         ]
 
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        with _any_field_size():
+            records = list(reader)
+    except csv.Error as err:  # not expected with the default dialect; never a traceback
+        return None, [
+            Problem(
+                file,
+                reader.line_num,
+                None,
+                None,
+                f"cannot be read as CSV ({err})",
+                "comma-separated UTF-8 text",
+            )
+        ]
     header = records[0]
     problems += _check_header(file, header, fields, len(header))
     if any(p.code == "fatal" for p in problems):
@@ -181,7 +343,7 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
         row = dict(zip(header, record, strict=True))
         for name, value in row.items():
             if name in fields:
-                problems += _check_cell(file, index, fields[name], value)
+                problems += _check_cell(file, index, fields[name], value, missing)
         rows.append((index, row))
 
     if not rows and not any(p.row for p in problems):
@@ -197,6 +359,26 @@ def _check_resource(raw: Path, resource: Mapping[str, Any]) -> tuple[Table | Non
         )
     problems += _check_unique(file, schema, rows)
     return Table(resource["name"], file, header, rows), problems
+
+
+def _read(raw: Path, file: str) -> bytes | Problem:
+    """The file's bytes, or why there are none (missing, a folder, unreadable)."""
+    path = raw / file
+
+    def problem(message: str, expected: str) -> Problem:
+        return Problem(file, None, None, None, message, expected)
+
+    try:
+        # stat first: reading a FIFO or a device would wait forever.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return problem("is not a regular file", f"{file} as a CSV file in {raw}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        return problem("file is missing", f"{file} in {raw}")
+    except OSError as err:
+        return problem(
+            f"cannot be read: {os_reason(err)}", "a file the build may read (check its permissions)"
+        )
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -269,7 +451,7 @@ def _check_header(
                     name.strip(),
                     name,
                     "column name has stray spaces or invisible characters",
-                    f"exactly '{name.strip()}'",
+                    f"exactly '{visible(name.strip())}'",
                 )
             )
         if name in seen:
@@ -323,7 +505,9 @@ def _is_key_field(spec: Mapping[str, Any]) -> bool:
     return bool(spec.get("x-key") or "enum" in spec.get("constraints", {}))
 
 
-def _check_cell(file: str, row: int, spec: Mapping[str, Any], value: str) -> list[Problem]:
+def _check_cell(
+    file: str, row: int, spec: Mapping[str, Any], value: str, missing: frozenset[str]
+) -> list[Problem]:
     name = spec["name"]
     constraints = spec.get("constraints", {})
     out: list[Problem] = []
@@ -331,35 +515,45 @@ def _check_cell(file: str, row: int, spec: Mapping[str, Any], value: str) -> lis
     def problem(message: str, expected: str | None = None) -> None:
         out.append(Problem(file, row, name, value, message, expected))
 
-    bidi = [ch for ch in value if ch in BIDI_CONTROLS]
-    if bidi:
+    if _BIDI_RE.search(value):
         problem(
             "contains bidirectional control characters that can disguise text",
             "plain text without U+202A–U+202E / U+2066–U+2069",
         )
-    allowed_controls = {"\n", "\t"} if spec.get("x-multiline") else set()
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in value):
+    controls = _CONTROL_BUT_LINES_RE if spec.get("x-multiline") else _CONTROL_RE
+    if controls.search(value):
         problem("contains control characters", "printable text only")
     if value == "":
         if constraints.get("required"):
             problem("required cell is empty", spec.get("description") or "a value")
         return out
-    if value != value.strip():
-        problem("leading or trailing spaces", f"'{value.strip()}'")
-    if any(ch in INVISIBLE for ch in value):
+    stripped = value.strip()
+    if value != stripped:
+        problem("leading or trailing spaces", f"'{visible(stripped)}'")
+    if _INVISIBLE_RE.search(value):
         problem(
             "contains invisible characters (zero-width space, soft hyphen or BOM)",
             "visible characters only",
         )
     if _is_key_field(spec) and "\u00a0" in value:
         problem("contains a non-breaking space", "ordinary characters only in an id or code")
-    if constraints.get("required") and value.strip().lower() in MISSING_PLACEHOLDERS:
-        problem("placeholder instead of a value", spec.get("description") or "a real value")
+    if stripped in missing:
+        # The schema lists it in missingValues: the cell counts as empty.
+        if constraints.get("required"):
+            problem(
+                f"required cell is missing (placeholder '{stripped}' counts as empty)",
+                spec.get("description") or "a value",
+            )
+        else:
+            problem(
+                f"placeholder '{stripped}' for a missing value",
+                "an empty cell, or a real value",
+            )
         return out
 
     max_length = constraints.get("maxLength", DEFAULT_MAX_LENGTH)
     if len(value) > max_length:
-        problem(f"cell is {len(value)} characters long", f"at most {max_length} characters")
+        problem(f"cell is {len(value):,} characters long", f"at most {max_length:,} characters")
         return out
     if UNSAFE_SCHEME_RE.search(value):
         problem("contains a link with an unsafe scheme", "only http(s):// or mailto: links")
@@ -420,8 +614,7 @@ def _check_typed(
             "link is not http(s) or mailto", "a link starting with https://, http:// or mailto:"
         )
     if "enum" in constraints and item not in constraints["enum"]:
-        close = difflib.get_close_matches(item, constraints["enum"], n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        hint = _did_you_mean(item, tuple(constraints["enum"]))
         problem("code not in its list", f"{hint}one of: {', '.join(constraints['enum'])}")
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], item):
         problem(
@@ -434,8 +627,6 @@ def _check_typed(
 def _valid_date(item: str) -> bool:
     if not DATE_RE.fullmatch(item):
         return False
-    import datetime
-
     try:
         datetime.date.fromisoformat(item)
     except ValueError:
@@ -465,13 +656,16 @@ def _check_unique(
         for values, numbers in seen.items():
             if len(numbers) > 1:
                 shown = ", ".join(values)
+                listed = ", ".join(map(str, numbers[:MAX_LISTED_ROWS]))
+                if len(numbers) > MAX_LISTED_ROWS:
+                    listed += f" and {len(numbers) - MAX_LISTED_ROWS:,} more"
                 problems.append(
                     Problem(
                         file,
                         numbers[0],
                         "+".join(key),
                         shown,
-                        f"duplicate {'+'.join(key)} in rows {', '.join(map(str, numbers))}",
+                        f"duplicate {'+'.join(key)} in rows {listed}",
                         f"each {'+'.join(key)} once",
                     )
                 )
@@ -509,8 +703,9 @@ def _check_foreign_keys(
                     )
                 )
                 continue
-            known = [row.get(ref_field, "") for _, row in target.rows]
+            known = list(dict.fromkeys(row.get(ref_field, "") for _, row in target.rows))
             known_set = set(known)
+            hints: dict[str, str] = {}  # 100,000 rows often repeat the same unknown value
             for number, row in table.rows:
                 value = row.get(local, "")
                 if value == "":
@@ -524,7 +719,10 @@ def _check_foreign_keys(
                                 local,
                                 item,
                                 f"unknown {ref_field} (not in {target_file})",
-                                _choices_hint(item, known, target_file, ref_field),
+                                hints.get(item)
+                                or hints.setdefault(
+                                    item, _choices_hint(item, known, target_file, ref_field)
+                                ),
                             )
                         )
     return problems
@@ -570,8 +768,13 @@ def _check_excluded_references(
 
 
 def _choices_hint(item: str, known: list[str], target_file: str, ref_field: str) -> str:
-    close = difflib.get_close_matches(item, known, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    hint = _did_you_mean(item, tuple(known)) if len(known) <= MAX_SUGGESTION_CHOICES else ""
     if len(known) <= MAX_LISTED_CHOICES:
-        return f"{hint}one of: {', '.join(known)}"
+        return f"{hint}one of: {', '.join(visible(k) for k in known)}"
     return f"{hint}an existing {ref_field} from {target_file}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_you_mean(item: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(item, choices, n=1)
+    return f"did you mean '{visible(close[0])}'? " if close else ""
