@@ -6,13 +6,16 @@ would need them to find the cell.
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from meeting_report.validate_stage import InvalidInputs, run
-from meeting_report.validation import Problem, validate_directory
+from meeting_report.validate_stage import InvalidInputs, validate_or_stop
+from meeting_report.validation import Problem, load_descriptor, validate_directory
+from tests.conftest import ROOT
 
 DESCRIPTOR = {
     "resources": [
@@ -268,10 +271,44 @@ def test_integer_with_leading_zero_or_text(tmp_path):
     assert {(p.row, p.column) for p in found} == {(2, "seats"), (3, "seats")}
 
 
-def test_na_placeholder_in_required_cell(tmp_path):
-    p = only(problems(tmp_path, regions__csv="region_id,name\nafrica,None\neurope,Europe\n"))
-    assert (p.row, p.column, p.value) == (2, "name", "None")
-    assert "placeholder" in p.message
+def with_missing_values(resource: str, values: list[str]) -> dict:
+    """DESCRIPTOR, with `values` declared as `resource`'s missingValues."""
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    for res in descriptor["resources"]:
+        if res["name"] == resource:
+            res["schema"]["missingValues"] = values
+    return descriptor
+
+
+def test_na_and_none_are_text_by_default(tmp_path):
+    # Table Schema: only the empty cell is missing unless a schema lists more.
+    regions = "region_id,name\nafrica,NA\neurope,None\n"
+    assert problems(tmp_path, regions__csv=regions) == []
+
+
+def test_declared_placeholder_in_required_cell(tmp_path):
+    descriptor = with_missing_values("regions", ["", "None", "-"])
+    raw = write(tmp_path, regions__csv="region_id,name\nafrica,None\neurope,NA\n")
+    p = only(validate_directory(raw, descriptor).problems)
+    assert (p.file, p.row, p.column, p.value) == ("regions.csv", 2, "name", "None")
+    assert p.message == "required cell is missing (placeholder 'None' counts as empty)"
+
+
+def test_declared_placeholder_in_optional_cell_asks_for_an_empty_cell(tmp_path):
+    descriptor = with_missing_values("entities", ["", "n/a"])
+    raw = write(tmp_path, entities__csv=GOOD["entities.csv"].replace(",NA\n", ",n/a\n"))
+    p = only(validate_directory(raw, descriptor).problems)
+    assert (p.row, p.column, p.value) == (3, "note", "n/a")
+    assert "placeholder 'n/a'" in p.message and "empty cell" in p.expected
+
+
+def test_package_missing_values_apply_where_a_resource_declares_none(tmp_path):
+    descriptor = {**with_missing_values("regions", [""]), "missingValues": ["", "-"]}
+    raw = write(tmp_path, regions__csv="region_id,name\nafrica,-\neurope,E\n")
+    assert validate_directory(raw, descriptor).problems == []
+    raw = write(tmp_path, responses__csv="entity_id,status\nacp_eu,-\n007,x\n")
+    p = only(validate_directory(raw, descriptor).problems)
+    assert (p.file, p.row, p.column) == ("responses.csv", 2, "status")
 
 
 def test_bidi_override(tmp_path):
@@ -348,7 +385,7 @@ def test_stage_writes_escaped_report_on_failure(tmp_path):
     schema.write_text(json.dumps(DESCRIPTOR))
     html = tmp_path / "build" / "validation.html"
     with pytest.raises(InvalidInputs) as stop:
-        run(str(raw), str(schema), str(html))
+        validate_or_stop(str(raw), str(schema), str(html), str(tmp_path / "build" / "v.csv"))
     assert stop.value.code == 1
     page = html.read_text()
     assert "&lt;script&gt;" in page and "<script>alert" not in page
@@ -361,8 +398,9 @@ def test_stage_reports_valid_inputs(tmp_path):
     write(raw)
     schema = tmp_path / "dp.json"
     schema.write_text(json.dumps(DESCRIPTOR))
-    run(str(raw), str(schema), str(tmp_path / "v.html"))
+    validate_or_stop(str(raw), str(schema), str(tmp_path / "v.html"), str(tmp_path / "v.csv"))
     assert "All 3 files are valid" in (tmp_path / "v.html").read_text()
+    assert (tmp_path / "v.csv").read_text() == "file,row,column,value,problem,expected\n"
 
 
 def test_reference_to_a_row_the_rules_exclude(tmp_path):
@@ -370,3 +408,24 @@ def test_reference_to_a_row_the_rules_exclude(tmp_path):
     p = only(problems(tmp_path, entities__csv=bad))
     assert (p.file, p.row, p.column, p.value) == ("responses.csv", 3, "entity_id", "007")
     assert "cannot have responded" in p.message and "surveyed false, kind reo" in p.message
+
+
+def test_real_schema_takes_na_as_an_acronym_and_refuses_placeholders_in_hand_typed_lists(
+    tmp_path,
+):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    descriptor = load_descriptor(ROOT / "schemas" / "datapackage.json")
+    with (raw / "acronyms.csv").open("a", encoding="utf-8") as handle:
+        handle.write("NA,North America\n")
+    assert validate_directory(raw, descriptor).problems == []
+
+    participants = (raw / "participants.csv").read_text(encoding="utf-8").splitlines()
+    header = participants[0].split(",")
+    row = next(csv.reader([participants[1]]))
+    row[header.index("position")] = "n/a"
+    participants[1] = ",".join(f'"{cell}"' for cell in row)
+    (raw / "participants.csv").write_text("\n".join(participants) + "\n", encoding="utf-8")
+    p = only(validate_directory(raw, descriptor).problems)
+    assert (p.file, p.row, p.column, p.value) == ("participants.csv", 2, "position", "n/a")
+    assert p.message == "required cell is missing (placeholder 'n/a' counts as empty)"
