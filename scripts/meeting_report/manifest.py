@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .fonts import text_library_versions
 from .io import atomic_write_text
 
 KEY_PACKAGES = (
@@ -25,6 +26,10 @@ KEY_PACKAGES = (
     "matplotlib",
     "pydyf",
     "fonttools",
+    # WeasyPrint's own parsers and hyphenation dictionaries: they move line breaks too.
+    "tinycss2",
+    "cssselect2",
+    "pyphen",
 )
 
 
@@ -48,7 +53,12 @@ def software_versions() -> dict[str, Any]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return {"python": platform.python_version(), "packages": versions}
+    return {
+        "python": platform.python_version(),
+        "packages": versions,
+        # The C libraries that shape and set the text: same packages, other libraries, other PDF.
+        "libraries": text_library_versions(),
+    }
 
 
 def git_revision(root: str | os.PathLike[str]) -> dict[str, Any]:
