@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tests.conftest import snakemake
 
 pytestmark = pytest.mark.slow
+CSV_HEADER = "file,row,column,value,problem,expected\n"
 
 
 def edit_cell(path: Path, row: int, column: str, value: str) -> None:
@@ -24,6 +26,7 @@ def edit_cell(path: Path, row: int, column: str, value: str) -> None:
 def test_real_data_validates(project_copy):
     snakemake(project_copy, "--cores", "1", "validate", check=True)
     assert "All 14 files are valid" in (project_copy / "build/validation.html").read_text()
+    assert (project_copy / "build/validation.csv").read_text() == CSV_HEADER
 
 
 def test_broken_copy_lists_every_error_and_builds_nothing(project_copy):
@@ -49,6 +52,16 @@ def test_broken_copy_lists_every_error_and_builds_nothing(project_copy):
         assert where in result.stderr, where
     page = (project_copy / "build/validation.html").read_text()
     assert "almaty_process" in page and "semicolons" in page
+    table = list(csv.DictReader((project_copy / "build/validation.csv").open(encoding="utf-8")))
+    assert {row["file"] for row in table} >= {
+        "entities.csv",
+        "participants.csv",
+        "survey_responses.csv",
+        "acronyms.csv",
+        "themes.csv",
+    }
+    # Nothing was ever built in this copy, and the terminal says so.
+    assert "No documents have been built from these inputs" in result.stderr
     # Nothing downstream was planned, let alone written.
     assert not (project_copy / "results").exists()
     assert not (project_copy / "build/html").exists()
@@ -63,3 +76,30 @@ def test_other_edition_through_config(project_copy, tmp_path):
     assert result.returncode == 1
     # The renamed region is now missing everywhere it is referenced.
     assert "entities.csv, row" in result.stderr and "'africa'" in result.stderr
+
+
+def test_report_is_current_after_a_restore_with_the_old_timestamp(project_copy, tmp_path):
+    regions = project_copy / "data/raw/regions.csv"
+    shutil.copy2(regions, tmp_path / "regions.csv")
+    edit_cell(regions, 2, "name", "")
+    assert snakemake(project_copy, "--cores", "1", "validate").returncode == 1
+    assert "1 problem</strong>" in (project_copy / "build/validation.html").read_text()
+
+    shutil.copy2(tmp_path / "regions.csv", regions)  # `cp -p`: older than the report
+    snakemake(project_copy, "--cores", "1", "validate", check=True)
+    assert "All 14 files are valid" in (project_copy / "build/validation.html").read_text()
+    assert (project_copy / "build/validation.csv").read_text() == CSV_HEADER
+
+
+def test_malformed_schema_is_one_line_and_a_report(project_copy):
+    snakemake(project_copy, "--cores", "1", "validate", check=True)
+    (project_copy / "schemas/datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    result = snakemake(project_copy, "--cores", "1", "validate")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "Validation of data/raw could not complete: schema schemas/datapackage.json is not "
+        "valid JSON" in result.stderr
+    )
+    page = (project_copy / "build/validation.html").read_text()
+    assert "could not complete" in page and "files are valid" not in page
