@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meeting_report import validate_stage
@@ -236,7 +236,9 @@ ANY_CONTENT = st.one_of(
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300,
+    deadline=None,
+    database=None,  # no saved examples: each run tries fresh inputs
 )
 @given(regions=ANY_CONTENT, responses=ANY_CONTENT)
 def test_any_bytes_never_crash_the_validator(regions, responses):
