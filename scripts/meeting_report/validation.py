@@ -173,7 +173,9 @@ def descriptor_fault(descriptor: Any) -> str | None:
         own = {f["name"] for f in schema["fields"]}
         keys = [*schema.get("foreignKeys", []), *schema.get("x-excludedReferences", [])]
         for key in keys:
-            target = names.get(key.get("reference", {}).get("resource"))
+            if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+                return f"resource '{name}' has a reference without fields and a resource"
+            target = names.get(key["reference"].get("resource"))
             if target is None:
                 return f"resource '{name}' refers to a resource that is not declared"
             their = {f["name"] for f in target["schema"]["fields"]}

@@ -159,6 +159,11 @@ def test_missing_data_folder_is_one_problem(tmp_path):
             "}}]}",
             "refers to a resource that is not declared",
         ),
+        (
+            '{"resources": [{"name": "a", "path": "a.csv", "schema": {"fields": [],'
+            ' "foreignKeys": ["x"]}}]}',
+            "has a reference without fields and a resource",
+        ),
     ],
 )
 def test_schema_fault_is_one_line_naming_the_path(tmp_path, content, says):
