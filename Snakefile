@@ -1,10 +1,12 @@
 """Meeting report pipeline: validate raw CSVs → compute survey summaries → render documents.
 
-Every file a rule reads is a declared input (CSVs, narrative, templates, stylesheet, fonts and the
-package modules it imports), so an edit reruns exactly the rules it affects.
+Every file a job reads is a declared input (CSVs, narrative, templates, stylesheet, fonts and the
+package modules its script imports, found from the import graph) and every config value it reads
+is a param, so an edit reruns exactly the jobs it affects. Templates, assets and code come from
+this workflow's folder; data and narrative from the folders config.yaml names.
 """
 
-import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,13 +14,34 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
-from meeting_report.documents_spec import (
+
+def wf(*parts):
+    """A path inside this workflow's folder, relative to the working directory."""
+    return os.path.relpath(os.path.join(workflow.basedir, *parts))
+
+
+# The package this workflow runs is the one beside this Snakefile, never one installed elsewhere:
+# first on the path of the Snakefile itself and, through PYTHONPATH, of every job's script.
+SCRIPTS_DIR = wf("scripts")
+sys.path.insert(0, os.path.abspath(SCRIPTS_DIR))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [os.path.abspath(SCRIPTS_DIR), os.environ.get("PYTHONPATH")])
+)
+
+from meeting_report.documents_spec import (  # noqa: E402
     DOCUMENT_TABLES,
     DOCUMENTS_WITH_SUMMARIES,
     SURVEY_TABLES,
-)  # noqa: E402
-from meeting_report.validate_stage import validate_or_stop  # noqa: E402
+)
+from meeting_report.validate_stage import stale_outputs_notice, validate_or_stop  # noqa: E402
+from meeting_report.workflow import (  # noqa: E402
+    ConfigError,
+    claim_output_folder,
+    code_inputs,
+    document_config,
+    output_roots,
+    require_paths,
+)
 
 
 configfile: "config.yaml"
@@ -28,21 +51,28 @@ validate(config, "schemas/config.schema.yaml")
 
 RAW = config["raw_dir"]
 NARRATIVE = config["narrative_dir"]
+OUT = output_roots(config["edition"])
+BUILD, RESULTS = OUT.build, OUT.results
 DOCS = list(DOCUMENT_TABLES)
-SUMMARY = "results/summary"
+SUMMARY = f"{RESULTS}/summary"
 SUMMARY_FILES = {
     "theme_respondents": f"{SUMMARY}/theme_respondents.csv",
     "recurrent_elements": f"{SUMMARY}/recurrent_elements.csv",
     "cross_regional": f"{SUMMARY}/cross_regional.csv",
     "overview": f"{SUMMARY}/survey_overview.json",
 }
-PKG = "scripts/meeting_report"
-TEMPLATES = sorted(
+TEMPLATES_DIR = wf("templates")
+ASSETS_DIR = wf("assets")
+REPORT_TEMPLATES = {
+    name: f"{TEMPLATES_DIR}/{name}.html.j2"
+    for name in ("validation", "reconciliation", "changes")
+}
+DOCUMENT_TEMPLATES = sorted(
     str(p)
-    for p in Path("templates").glob("*.html.j2")
-    if p.name not in ("validation.html.j2", "reconciliation.html.j2", "changes.html.j2")
+    for p in Path(TEMPLATES_DIR).glob("*.html.j2")
+    if str(p) not in REPORT_TEMPLATES.values()
 )
-ASSETS = sorted(str(p) for p in Path("assets").rglob("*") if p.is_file())
+ASSETS = sorted(str(p) for p in Path(ASSETS_DIR).rglob("*") if p.is_file())
 NARRATIVE_FILES = {
     "summary_report": [
         "summary_report/**/*.md",
@@ -54,13 +84,35 @@ NARRATIVE_FILES = {
     "annexes": ["annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"],
 }
 
+try:
+    require_paths(
+        config,
+        folders=("raw_dir", "narrative_dir"),
+        files=("schema", "reference"),
+    )
+    claim_output_folder(BUILD, {"raw_dir": RAW, "narrative_dir": NARRATIVE})
+except ConfigError as error:
+    sys.stderr.write(f"Configuration error: {error}\n")
+    raise SystemExit(1)
+
 # Nothing is planned, let alone rendered, from invalid inputs: every problem is listed and
-# build/validation.html written before Snakemake exits with status 1.
-validate_or_stop(RAW, config["schema"], "build/validation.html")
+# the validation report rewritten (whatever the outcome) before Snakemake exits with status 1.
+validate_or_stop(
+    RAW,
+    config["schema"],
+    f"{BUILD}/validation.html",
+    f"{BUILD}/validation.csv",
+    manifest=f"{BUILD}/manifest.json",
+    templates_dir=TEMPLATES_DIR,
+)
 
 
 def raw(name):
     return f"{RAW}/{name}.csv"
+
+
+def code(script):
+    return code_inputs(wf("scripts", script), SCRIPTS_DIR)
 
 
 def doc_tables(wildcards):
@@ -80,16 +132,17 @@ wildcard_constraints:
 
 rule all:
     input:
-        "build/validation.html",
-        "build/reconciliation.html",
-        "build/changes.html",
-        expand("build/html/{doc}.html", doc=DOCS),
-        expand("build/pdf/{doc}.pdf", doc=DOCS),
+        f"{BUILD}/validation.html",
+        f"{BUILD}/reconciliation.html",
+        f"{BUILD}/changes.html",
+        expand(f"{BUILD}/html/{{doc}}.html", doc=DOCS),
+        expand(f"{BUILD}/pdf/{{doc}}.pdf", doc=DOCS),
 
 
+# Validation itself runs while this file is read (above), so this target only asks for it.
 rule validate:
     input:
-        "build/validation.html",
+        f"{BUILD}/validation.html",
 
 
 rule summaries:
@@ -97,35 +150,14 @@ rule summaries:
         SUMMARY_FILES.values(),
 
 
-rule validate_inputs:
-    input:
-        raw=sorted(str(p) for p in Path(RAW).glob("*.csv")),
-        schema=config["schema"],
-        code=[f"{PKG}/validation.py", f"{PKG}/validate_stage.py"],
-        template="templates/validation.html.j2",
-    output:
-        report="build/validation.html",
-    log:
-        "build/logs/validate_inputs.log",
-    conda:
-        "envs/pipeline.yaml"
-    params:
-        raw_dir=lambda wildcards: RAW,
-    script:
-        "scripts/validate_inputs.py"
-
-
 rule compute_summaries:
     input:
         **{name: raw(name) for name in SURVEY_TABLES},
-        code=[
-            f"{PKG}/{m}.py"
-            for m in ("summaries", "safe_csv", "io", "logs", "documents_spec")
-        ],
+        code=code("compute_summaries.py"),
     output:
         **SUMMARY_FILES,
     log:
-        "build/logs/compute_summaries.log",
+        f"{BUILD}/logs/compute_summaries.log",
     # Every document that shows the survey waits on it.
     priority: 20
     conda:
@@ -142,16 +174,13 @@ rule reconcile:
         **SUMMARY_FILES,
         **{name: raw(name) for name in [*SURVEY_TABLES, "participants"]},
         reference=config["reference"],
-        template="templates/reconciliation.html.j2",
-        code=[
-            f"{PKG}/{m}.py"
-            for m in ("reconcile", "safe_csv", "io", "logs", "documents_spec")
-        ],
+        template=REPORT_TEMPLATES["reconciliation"],
+        code=code("reconcile.py"),
     output:
-        csv="build/reconciliation.csv",
-        html="build/reconciliation.html",
+        csv=f"{BUILD}/reconciliation.csv",
+        html=f"{BUILD}/reconciliation.html",
     log:
-        "build/logs/reconcile.log",
+        f"{BUILD}/logs/reconcile.log",
     conda:
         "envs/pipeline.yaml"
     params:
@@ -165,18 +194,18 @@ rule report_changes:
         **SUMMARY_FILES,
         regions=raw("regions"),
         themes=raw("themes"),
-        template="templates/changes.html.j2",
-        code=[f"{PKG}/{m}.py" for m in ("changes", "io", "logs")],
+        template=REPORT_TEMPLATES["changes"],
+        code=code("report_changes.py"),
     output:
-        html="build/changes.html",
-        text="build/changes.txt",
+        html=f"{BUILD}/changes.html",
+        text=f"{BUILD}/changes.txt",
     log:
-        "build/logs/report_changes.log",
+        f"{BUILD}/logs/report_changes.log",
     conda:
         "envs/pipeline.yaml"
     params:
-        summary_dir=lambda wildcards, input: str(Path(input.overview).parent),
-        previous_dir="results/previous_summary",
+        summary_dir=SUMMARY,
+        previous_dir=f"{RESULTS}/previous_summary",
     script:
         "scripts/report_changes.py"
 
@@ -185,39 +214,26 @@ rule render_document:
     input:
         unpack(doc_tables),
         narrative=doc_narrative,
-        templates=TEMPLATES,
+        templates=DOCUMENT_TEMPLATES,
         assets=ASSETS,
-        code=expand(
-            f"{PKG}/{{module}}.py",
-            module=[
-                "context",
-                "documents_spec",
-                "documents",
-                "render",
-                "narrative",
-                "charts",
-                "summaries",
-                "io",
-                "logs",
-                "manifest",
-            ],
-        ),
+        code=code("render_document.py"),
     output:
-        html="build/html/{doc}.html",
-        pdf="build/pdf/{doc}.pdf",
-        print_html="results/print/{doc}.html",
-        sources="results/print/{doc}.sources.json",
+        html=f"{BUILD}/html/{{doc}}.html",
+        pdf=f"{BUILD}/pdf/{{doc}}.pdf",
+        print_html=f"{RESULTS}/print/{{doc}}.html",
+        sources=f"{RESULTS}/print/{{doc}}.sources.json",
     log:
-        "build/logs/render_document_{doc}.log",
+        f"{BUILD}/logs/render_document_{{doc}}.log",
     # The documents are the critical path: schedule them before the reports.
     priority: 10
     conda:
         "envs/pipeline.yaml"
     params:
         tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
-        survey=lambda wc: wc.doc in DOCUMENTS_WITH_SUMMARIES,
-        min_share=config["recurrence"]["min_share"],
-        min_respondents=config["recurrence"]["min_respondents"],
+        config=lambda wc: document_config(config, wc.doc in DOCUMENTS_WITH_SUMMARIES),
+        templates_dir=TEMPLATES_DIR,
+        assets_dir=ASSETS_DIR,
+        narrative_dir=NARRATIVE,
     script:
         "scripts/render_document.py"
 
@@ -228,25 +244,34 @@ onsuccess:
     from meeting_report.manifest import write_build_manifest
 
     write_build_manifest(
-        "build/manifest.json",
+        f"{BUILD}/manifest.json",
         inputs=[
             "config.yaml",
             config["schema"],
             config["reference"],
             *sorted(str(p) for p in Path(RAW).glob("*.csv")),
             *sorted(str(p) for p in Path(NARRATIVE).rglob("*") if p.is_file()),
-            *sorted(str(p) for p in Path("templates").glob("*.j2")),
+            *sorted(str(p) for p in Path(TEMPLATES_DIR).glob("*.j2")),
             *ASSETS,
-            *sorted(str(p) for p in Path(PKG).glob("*.py")),
+            *sorted(str(p) for p in Path(SCRIPTS_DIR).rglob("*.py")),
         ],
         outputs=[
-            "build/validation.html",
-            "build/reconciliation.html",
-            "build/reconciliation.csv",
-            "build/changes.html",
+            f"{BUILD}/validation.html",
+            f"{BUILD}/validation.csv",
+            f"{BUILD}/reconciliation.html",
+            f"{BUILD}/reconciliation.csv",
+            f"{BUILD}/changes.html",
             *SUMMARY_FILES.values(),
-            *expand("build/html/{doc}.html", doc=DOCS),
-            *expand("build/pdf/{doc}.pdf", doc=DOCS),
+            *expand(f"{BUILD}/html/{{doc}}.html", doc=DOCS),
+            *expand(f"{BUILD}/pdf/{{doc}}.pdf", doc=DOCS),
         ],
         config=config,
     )
+
+
+# A failed run leaves the last successful build's documents in place: say so, so that nobody
+# takes them for what the current inputs give.
+onerror:
+    notice = stale_outputs_notice(f"{BUILD}/manifest.json")
+    if notice:
+        sys.stderr.write(notice + "\n")

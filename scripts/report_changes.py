@@ -10,6 +10,7 @@ report_changes(
     summary_dir=snakemake.params.summary_dir,
     previous_dir=snakemake.params.previous_dir,
     tables={name: read_raw_csv(snakemake.input[name]) for name in ("regions", "themes")},
+    template=snakemake.input.template,
     html_out=snakemake.output.html,
     text_out=snakemake.output.text,
 )

@@ -10,9 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from meeting_report.fonts import use_project_fonts
 from tools.seed_path import SEED, SEED_RELATIVE
 
 ROOT = Path(__file__).resolve().parents[1]
+# The project's own folders, as the Snakefile finds them beside itself.
+ASSETS_DIR = ROOT / "assets"
+TEMPLATES_DIR = ROOT / "templates"
+CONTENT_DIR = ROOT / "content"
+# Before any test module imports WeasyPrint (test_pdf.py does, at collection): renders in this
+# process see the bundled fonts only, and pdf_bytes' own call finds them already set.
+use_project_fonts(ASSETS_DIR / "fonts")
 # The published report is not in the repository: what needs it skips, saying why.
 NO_SEED = f"the published report is not beside the repository ({SEED_RELATIVE}, here {SEED})"
 # What a run needs from the project; never the venv, git metadata or earlier outputs.
@@ -45,8 +53,12 @@ def copy_project(target: Path) -> Path:
 
 def snakemake_command(workdir: Path, *args: str) -> tuple[list[str], dict[str, str]]:
     """The command and environment that run the workflow in `workdir` with this interpreter's
-    Snakemake and an explicit config (for subprocess)."""
-    env = {**os.environ, "PYTHONPATH": str(workdir / "scripts")}
+    Snakemake and an explicit config (for subprocess).
+
+    No PYTHONPATH: the Snakefile itself must make its jobs import the package beside it, not
+    the one this interpreter has installed (the repository's own checkout).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     cmd = [
         sys.executable,
         "-m",

@@ -21,7 +21,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .io import atomic_write_text, read_raw_csv
 
 log = logging.getLogger("meeting_report.changes")
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 RESULT_NAMES = (
     "theme_respondents.csv",
     "recurrent_elements.csv",
@@ -139,17 +138,18 @@ def describe_changes(
     return lines
 
 
-def render_changes(lines: list[str] | None, title: str) -> str:
+def render_changes(lines: list[str] | None, title: str, template: str | Path) -> str:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+        loader=FileSystemLoader(Path(template).parent), autoescape=True, undefined=StrictUndefined
     )
-    return env.get_template("changes.html.j2").render(title=title, lines=lines)
+    return env.get_template(Path(template).name).render(title=title, lines=lines)
 
 
 def report_changes(
     summary_dir: str | Path,
     previous_dir: str | Path,
     tables: Mapping[str, pd.DataFrame],
+    template: str | Path,
     html_out: str | Path,
     text_out: str | Path,
 ) -> list[str] | None:
@@ -167,7 +167,7 @@ def report_changes(
         text = "Changes in the survey figures since the previous build:\n" + "".join(
             f"  - {line}\n" for line in lines
         )
-    atomic_write_text(html_out, render_changes(lines, "Changes in the survey figures"))
+    atomic_write_text(html_out, render_changes(lines, "Changes in the survey figures", template))
     atomic_write_text(text_out, text)
     for line in text.rstrip("\n").splitlines():
         log.log(logging.WARNING if lines else logging.INFO, line)

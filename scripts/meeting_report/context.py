@@ -346,12 +346,15 @@ def build_context(
         "doc": doc,
         "meeting": meeting,
         "build": {"date": config["build_date"]},
-        "survey_dates": dict(config.get("survey", {})),
-        "rule": {
+    }
+    # Only documents that show the survey are given its dates and rule (and rerun when they change).
+    if "survey" in config:
+        ctx["survey_dates"] = dict(config["survey"])
+    if "recurrence" in config:
+        ctx["rule"] = {
             "min_share_percent": round(config["recurrence"]["min_share"] * 100),
             "min_respondents": config["recurrence"]["min_respondents"],
-        },
-    }
+        }
     if "recommendations" in tables:
         recs = recommendations_context(tables["recommendations"])
         ctx["recommendations"] = recs

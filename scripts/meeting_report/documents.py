@@ -100,37 +100,54 @@ def render_document(
     doc: str,
     config: Mapping[str, Any],
     table_paths: Mapping[str, str | os.PathLike[str]],
-    rule: RecurrenceRule | None,
     narrative_files: Iterable[str | os.PathLike[str]],
     outputs: Mapping[str, str | os.PathLike[str]],
+    folders: Mapping[str, str | os.PathLike[str]],
     sources: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, Any]:
     """Render `doc` to `outputs["html"]` (screen) and `outputs["pdf"]`.
 
-    Also written: `outputs["print_html"]`, the HTML WeasyPrint lays out (kept for the benchmark's
-    floor and for debugging), and `outputs["sources"]`, the record of every file the document
-    was rendered from, which the PDF embeds together with its CSVs. One job does both media:
-    the tables, templates and fonts are loaded once, and the PDF never waits on another job.
+    `config` holds only what this document reads (`workflow.document_config`): the meeting,
+    the build date and, for documents that show the survey, its dates and recurrence rule.
+    `folders` names the `templates`, `assets` and `narrative` folders (from the workflow's
+    folder and config.yaml). Also written: `outputs["print_html"]`, the HTML WeasyPrint lays out
+    (kept for the benchmark's floor and for debugging), and `outputs["sources"]`, the record of
+    every file the document was rendered from, which the PDF embeds together with its CSVs. One
+    job does both media: the tables, templates and fonts are loaded once.
     """
     from .manifest import embedded_sources, sources_manifest, write_json
-    from .render import ASSETS_DIR, render_html, write_pdf
+    from .render import render_html, write_pdf
 
+    assets = Path(folders["assets"])
     tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
-    summaries = survey_summaries(tables, rule) if rule is not None else None
+    summaries = None
+    if "recurrence" in config:
+        rule = RecurrenceRule(**config["recurrence"])
+        summaries = survey_summaries(tables, rule)
     context = build_context(doc, config, tables, summaries)
     if doc == "annexes" and summaries is not None:
-        context["charts"] = survey_charts(summaries, tables)
+        context["charts"] = survey_charts(summaries, tables, fonts_dir=assets / "fonts")
     check_narrative(narrative_files, quoted_figures(context))
-    atomic_write_text(outputs["html"], render_html(f"{doc}.html.j2", context, medium="screen"))
-    print_html = render_html(f"{doc}.html.j2", context, medium="print")
-    atomic_write_text(outputs["print_html"], print_html)
+    media = {
+        medium: render_html(
+            f"{doc}.html.j2",
+            context,
+            medium=medium,
+            content_dir=folders["narrative"],
+            assets_dir=assets,
+            templates_dir=folders["templates"],
+        )
+        for medium in ("screen", "print")
+    }
+    atomic_write_text(outputs["html"], media["screen"])
+    atomic_write_text(outputs["print_html"], media["print"])
     write_json(outputs["sources"], sources_manifest(doc, sources, config))
     attachments, build_id = embedded_sources(outputs["sources"], table_paths.values())
     write_pdf(
-        print_html,
+        media["print"],
         outputs["pdf"],
-        base_url=ASSETS_DIR,
-        assets_dir=ASSETS_DIR,
+        base_url=assets,
+        assets_dir=assets,
         created=config["build_date"],
         attachments=attachments,
         build_id=build_id,
@@ -140,7 +157,10 @@ def render_document(
 
 
 def survey_charts(
-    summaries: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+    summaries: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    fonts_dir: str | os.PathLike[str],
 ) -> dict[str, str]:
     from .charts import recurrence_matrix, theme_heatmap
     from .context import records
@@ -148,9 +168,12 @@ def survey_charts(
     regions = records(tables["regions"])
     return {
         "theme_heatmap": theme_heatmap(
-            summaries["theme_respondents"], regions, records(tables["themes"])
+            summaries["theme_respondents"], regions, records(tables["themes"]), fonts_dir=fonts_dir
         ),
         "recurrence_matrix": recurrence_matrix(
-            summaries["recurrent_elements"], regions, records(tables["elements"])
+            summaries["recurrent_elements"],
+            regions,
+            records(tables["elements"]),
+            fonts_dir=fonts_dir,
         ),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import io
 import logging
 import mimetypes
@@ -28,12 +29,11 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from meeting_report.fonts import use_project_fonts
 from meeting_report.io import atomic_write_bytes
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-ASSETS_DIR = PROJECT_ROOT / "assets"
-CONTENT_DIR = PROJECT_ROOT / "content"
+# Templates, assets and narrative are always passed in by the caller, found from the workflow's
+# folder and config.yaml: never from where this package happens to be installed.
 # Relative to the assets folder: the print HTML links it, the screen HTML inlines it.
 STYLESHEET = "css/print.css"
 MEDIA = ("screen", "print")
@@ -133,7 +133,7 @@ def svg_data_uri(svg: str) -> str:
 
 
 def make_environment(
-    templates_dir: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] = TEMPLATES_DIR,
+    templates_dir: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
 ) -> Environment:
     """The one Jinja2 environment of the documents.
 
@@ -157,21 +157,16 @@ def make_environment(
     return env
 
 
-_ENVIRONMENT: Environment | None = None
-
-
-def environment() -> Environment:
-    """The shared environment for the project's templates (created once)."""
-    global _ENVIRONMENT
-    if _ENVIRONMENT is None:
-        _ENVIRONMENT = make_environment()
-    return _ENVIRONMENT
+@functools.cache
+def environment(templates_dir: str) -> Environment:
+    """The shared environment for one templates folder (created once per process)."""
+    return make_environment(templates_dir)
 
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*", re.IGNORECASE)
 
 
-def inline_stylesheet(assets_dir: str | os.PathLike[str] = ASSETS_DIR) -> Markup:
+def inline_stylesheet(assets_dir: str | os.PathLike[str]) -> Markup:
     """The print stylesheet for a <style> element of the screen HTML.
 
     The @font-face rules are dropped: their relative URLs mean nothing next to a lone HTML file,
@@ -191,8 +186,9 @@ def render_html(
     context: Mapping[str, Any],
     *,
     medium: str = "screen",
-    content_dir: str | os.PathLike[str] = CONTENT_DIR,
-    assets_dir: str | os.PathLike[str] = ASSETS_DIR,
+    content_dir: str | os.PathLike[str],
+    assets_dir: str | os.PathLike[str],
+    templates_dir: str | os.PathLike[str] | None = None,
     env: Environment | None = None,
 ) -> str:
     """Render one entry template to an HTML string for `medium` ("screen" or "print").
@@ -200,6 +196,7 @@ def render_html(
     Templates get, on top of `context`: `medium`, `stylesheet` (inline CSS or None),
     `stylesheet_href`, `narrative(path)` (renders content/<path> with this document's footnote
     numbering) and `footnote(text)` (a footnote from data, numbered in the same sequence).
+    Templates come from `env` or, without one, from `templates_dir`.
     """
     # Imported here: narrative imports this module's filters.
     from meeting_report.narrative import FootnoteCollector, NarrativeRenderer
@@ -219,7 +216,11 @@ def render_html(
         "footnote": collector.footnote_from_data,
         "footnotes": collector,
     }
-    template = (env or environment()).get_template(template_name)
+    if env is None:
+        if templates_dir is None:
+            raise ValueError("render_html needs templates_dir or env")
+        env = environment(str(templates_dir))
+    template = env.get_template(template_name)
     return template.render({**context, **extra})
 
 
@@ -234,7 +235,7 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def make_url_fetcher(assets_dir: str | os.PathLike[str] = ASSETS_DIR) -> Any:
+def make_url_fetcher(assets_dir: str | os.PathLike[str]) -> Any:
     """A WeasyPrint URL fetcher that serves only files inside `assets_dir`.
 
     Refused (render stops with FatalURLFetchingError): http(s) and every other scheme, file:
@@ -351,8 +352,8 @@ def _parse_created(created: str) -> tuple[datetime, str]:
 def pdf_bytes(
     html: str,
     base_url: str | os.PathLike[str],
-    assets_dir: str | os.PathLike[str] = ASSETS_DIR,
-    created: str = "2017-12-01T00:00:00Z",
+    assets_dir: str | os.PathLike[str],
+    created: str,
     *,
     strict: bool = False,
     attachments: Sequence[EmbeddedFile] = (),
@@ -363,6 +364,8 @@ def pdf_bytes(
     `created` (ISO 8601, the config's build_date) pins the creation and modification dates, so
     the same HTML always gives the same bytes. `strict=True` also fails on CSS warnings.
     """
+    # Before WeasyPrint loads: the render sees the bundled fonts and none of the machine's.
+    use_project_fonts(Path(assets_dir) / "fonts")
     weasyprint = _weasyprint()
     moment, w3c_date = _parse_created(created)
     base = str(base_url)

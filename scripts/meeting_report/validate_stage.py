@@ -37,7 +37,6 @@ from .validation import (
     visible,
 )
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # A terminal is read, not scrolled through: this many problems per file, then a count.
 TERMINAL_PER_FILE = 20
 # The HTML page must open in a browser; every problem is in the CSV beside it.
@@ -59,6 +58,8 @@ def validate_or_stop(
     report_html: str,
     report_csv: str,
     manifest: str | None = None,
+    *,
+    templates_dir: str | os.PathLike[str],
 ) -> None:
     """Validate `raw_dir` and write the reports; return quietly only when every file is valid.
 
@@ -66,13 +67,14 @@ def validate_or_stop(
     Anything that stops validation itself (missing schema, a bug, an unwritable report) prints
     one line saying what failed and raises `ValidationIncomplete`. When the run stops and
     `manifest` is given, the terminal and the page say which build the documents are from.
+    The page's template is `validation.html.j2` in `templates_dir` (the workflow's templates).
     """
     stop: type[SystemExit] | None = None
     lines: list[str] = []
     try:
         report = validate_directory(raw_dir, load_descriptor(schema))
         notice = stale_outputs_notice(manifest) if report.problems else None
-        page = render_report(report, raw_dir, report_html, report_csv, notice)
+        page = render_report(report, raw_dir, templates_dir, report_html, report_csv, notice)
         table = problems_csv(report.problems)
         if report.problems:
             stop = InvalidInputs
@@ -80,7 +82,7 @@ def validate_or_stop(
     except Exception as err:  # a validator bug must still leave a current report
         failure = str(err) if isinstance(err, SchemaError) else describe(err)
         notice = stale_outputs_notice(manifest)
-        page, table = crash_page(failure, raw_dir, notice), crash_csv(failure)
+        page, table = crash_page(failure, raw_dir, templates_dir, notice), crash_csv(failure)
         stop, lines = (
             ValidationIncomplete,
             [f"Validation of {raw_dir} could not complete: {failure}"],
@@ -209,9 +211,9 @@ def _shown(problem: Problem) -> dict[str, str]:
 _visible_cached = functools.lru_cache(maxsize=4096)(visible)
 
 
-def _page(**values: Any) -> str:
+def _page(templates_dir: str | os.PathLike[str], **values: Any) -> str:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+        loader=FileSystemLoader(templates_dir), autoescape=True, undefined=StrictUndefined
     )
     return env.get_template("validation.html.j2").render(**values)
 
@@ -219,6 +221,7 @@ def _page(**values: Any) -> str:
 def render_report(
     report: Report,
     raw_dir: str,
+    templates_dir: str | os.PathLike[str],
     report_html: str = "build/validation.html",
     report_csv: str = "build/validation.csv",
     stale: str | None = None,
@@ -226,6 +229,7 @@ def render_report(
     """build/validation.html: the first HTML_MAX_PROBLEMS problems, and where the rest are."""
     csv_href = Path(os.path.relpath(report_csv, Path(report_html).parent)).as_posix()
     return _page(
+        templates_dir,
         raw_dir=raw_dir,
         files=report.files_checked,
         problems=[_shown(p) for p in report.problems[:HTML_MAX_PROBLEMS]],
@@ -237,10 +241,13 @@ def render_report(
     )
 
 
-def crash_page(failure: str, raw_dir: str, stale: str | None) -> str:
+def crash_page(
+    failure: str, raw_dir: str, templates_dir: str | os.PathLike[str], stale: str | None
+) -> str:
     """The page for a validation that could not complete; plain HTML if the template fails too."""
     try:
         return _page(
+            templates_dir,
             raw_dir=raw_dir,
             files=[],
             problems=[],

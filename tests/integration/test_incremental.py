@@ -67,8 +67,8 @@ def test_participants_edit_rebuilds_the_documents_that_print_them(project):
     # The annexes print the list; the Summary Report quotes delegate counts from it.
     assert planned_documents(project) == {"annexes", "summary_report"}
     jobs = planned_jobs(project)
+    # Validation runs while the Snakefile is read, never as a job.
     assert jobs == {
-        "validate_inputs": 1,
         "render_document": 2,
         "reconcile": 1,
     }
@@ -85,7 +85,6 @@ def test_survey_elements_edit_reruns_summaries_and_the_documents_showing_them(pr
     path.write_text(path.read_text(encoding="utf-8") + "rcm,i\n", encoding="utf-8")
     assert planned_documents(project) == {"annexes", "summary_report"}
     assert planned_jobs(project) == {
-        "validate_inputs": 1,
         "compute_summaries": 1,
         "reconcile": 1,
         "report_changes": 1,

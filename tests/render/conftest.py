@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import TEMPLATES_DIR
+
 BUILD_DATE = "2017-12-01T00:00:00Z"
 
 MEETING: dict[str, Any] = {
@@ -324,7 +326,7 @@ def content_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def env(tmp_path: Path):
     """The project's templates, with a stub Annex 9 partial (the real one needs survey data)."""
-    from meeting_report.render import TEMPLATES_DIR, make_environment
+    from meeting_report.render import make_environment
 
     stub = tmp_path / "stub_templates"
     stub.mkdir()

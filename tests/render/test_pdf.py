@@ -13,15 +13,16 @@ import weasyprint.urls
 
 from meeting_report.charts import recurrence_matrix, theme_heatmap
 from meeting_report.render import (
-    ASSETS_DIR,
     RenderError,
     make_url_fetcher,
     pdf_bytes,
     render_html,
     write_pdf,
 )
+from tests.conftest import ASSETS_DIR
 
 CREATED = "2017-12-01T00:00:00Z"
+FONTS = ASSETS_DIR / "fonts"
 LOREM = (
     "Inter-State consultation mechanisms on migration bring States together to share "
     "information and to discuss migration policy in a regular, State-led dialogue. "
@@ -146,7 +147,12 @@ def test_pdf_has_text_metadata_and_no_attachment(tmp_path: Path) -> None:
 
 def test_two_renders_are_byte_identical(context, content_dir, env) -> None:
     html = render_html(
-        "summary_report.html.j2", context, medium="print", content_dir=content_dir, env=env
+        "summary_report.html.j2",
+        context,
+        medium="print",
+        content_dir=content_dir,
+        assets_dir=ASSETS_DIR,
+        env=env,
     )
     first = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     second = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
@@ -156,7 +162,14 @@ def test_two_renders_are_byte_identical(context, content_dir, env) -> None:
 
 @pytest.mark.parametrize("doc", ["summary_report", "highlights", "annexes"])
 def test_documents_render_without_any_weasyprint_warning(doc, context, content_dir, env) -> None:
-    html = render_html(f"{doc}.html.j2", context, medium="print", content_dir=content_dir, env=env)
+    html = render_html(
+        f"{doc}.html.j2",
+        context,
+        medium="print",
+        content_dir=content_dir,
+        assets_dir=ASSETS_DIR,
+        env=env,
+    )
     data = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     text = "\n".join(pages_text(data))
     assert context["meeting"]["theme"] in text.replace("\n", " ")
@@ -173,7 +186,12 @@ def _long_content(content_dir: Path) -> None:
 def test_toc_page_numbers_match_heading_pages(context, content_dir, env) -> None:
     _long_content(content_dir)
     html = render_html(
-        "summary_report.html.j2", context, medium="print", content_dir=content_dir, env=env
+        "summary_report.html.j2",
+        context,
+        medium="print",
+        content_dir=content_dir,
+        assets_dir=ASSETS_DIR,
+        env=env,
     )
     texts = pages_text(pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED))
     toc_index = next(i for i, t in enumerate(texts) if t.startswith("Table of contents"))
@@ -241,8 +259,8 @@ def test_charts_are_text_svg_and_deterministic() -> None:
     counts = pd.DataFrame(
         {"region_id": ["africa", "europe"], "theme_id": ["T1", "T2"], "respondents": [6, 3]}
     )
-    svg = theme_heatmap(counts, regions, themes)
-    assert svg.startswith("<svg") and svg == theme_heatmap(counts, regions, themes)
+    svg = theme_heatmap(counts, regions, themes, fonts_dir=FONTS)
+    assert svg.startswith("<svg") and svg == theme_heatmap(counts, regions, themes, fonts_dir=FONTS)
     # Text kept as text (svg.fonttype none): labels and counts are <text> elements.
     assert re.search(r"<text[^>]*>Africa</text>", svg) and ">6</text>" in svg and ">0</text>" in svg
     elements = [
@@ -250,8 +268,10 @@ def test_charts_are_text_svg_and_deterministic() -> None:
         {"element_id": "c", "summary_text": "Drivers"},
     ]
     recurrent = pd.DataFrame({"region_id": ["africa"], "element_id": ["h"]})
-    matrix = recurrence_matrix(recurrent, regions, elements)
-    assert "(h) Remittances" in matrix and matrix == recurrence_matrix(recurrent, regions, elements)
+    matrix = recurrence_matrix(recurrent, regions, elements, fonts_dir=FONTS)
+    assert "(h) Remittances" in matrix and matrix == recurrence_matrix(
+        recurrent, regions, elements, fonts_dir=FONTS
+    )
 
 
 def test_two_charts_render_in_one_pdf_without_warnings() -> None:
@@ -264,9 +284,13 @@ def test_two_charts_render_in_one_pdf_without_warnings() -> None:
         pd.DataFrame({"region_id": ["africa"], "theme_id": ["T1"], "respondents": [4]}),
         regions,
         themes,
+        fonts_dir=FONTS,
     )
     matrix = recurrence_matrix(
-        pd.DataFrame({"region_id": ["africa"], "element_id": ["h"]}), regions, elements
+        pd.DataFrame({"region_id": ["africa"], "element_id": ["h"]}),
+        regions,
+        elements,
+        fonts_dir=FONTS,
     )
     body = "".join(
         f'<div class="chart" role="img" aria-label="chart">{svg}</div>' for svg in (heatmap, matrix)

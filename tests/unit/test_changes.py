@@ -8,6 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from meeting_report.changes import describe_changes, load_snapshot, report_changes
+from tests.conftest import ROOT
+
+TEMPLATE = ROOT / "templates" / "changes.html.j2"
 
 REGIONS = pd.DataFrame(
     {
@@ -71,9 +74,13 @@ def test_no_change_and_first_build(tmp_path):
     write_results(tmp_path / "summary", 1, [], 27)
     tables = {"regions": REGIONS, "themes": THEMES}
     html, text = tmp_path / "changes.html", tmp_path / "changes.txt"
-    first = report_changes(tmp_path / "summary", tmp_path / "previous", tables, html, text)
+    first = report_changes(
+        tmp_path / "summary", tmp_path / "previous", tables, TEMPLATE, html, text
+    )
     assert first is None and "no previous build" in text.read_text()
-    second = report_changes(tmp_path / "summary", tmp_path / "previous", tables, html, text)
+    second = report_changes(
+        tmp_path / "summary", tmp_path / "previous", tables, TEMPLATE, html, text
+    )
     assert second == [] and "none since the previous build" in text.read_text()
 
 
@@ -88,6 +95,7 @@ def test_html_escapes_names(tmp_path):
         tmp_path / "summary",
         tmp_path / "previous",
         {"regions": regions, "themes": THEMES},
+        TEMPLATE,
         tmp_path / "c.html",
         tmp_path / "c.txt",
     )

@@ -15,7 +15,7 @@ import pytest
 
 from meeting_report.validate_stage import InvalidInputs, validate_or_stop
 from meeting_report.validation import Problem, load_descriptor, validate_directory
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TEMPLATES_DIR
 
 DESCRIPTOR = {
     "resources": [
@@ -385,7 +385,13 @@ def test_stage_writes_escaped_report_on_failure(tmp_path):
     schema.write_text(json.dumps(DESCRIPTOR))
     html = tmp_path / "build" / "validation.html"
     with pytest.raises(InvalidInputs) as stop:
-        validate_or_stop(str(raw), str(schema), str(html), str(tmp_path / "build" / "v.csv"))
+        validate_or_stop(
+            str(raw),
+            str(schema),
+            str(html),
+            str(tmp_path / "build" / "v.csv"),
+            templates_dir=TEMPLATES_DIR,
+        )
     assert stop.value.code == 1
     page = html.read_text()
     assert "&lt;script&gt;" in page and "<script>alert" not in page
@@ -398,7 +404,13 @@ def test_stage_reports_valid_inputs(tmp_path):
     write(raw)
     schema = tmp_path / "dp.json"
     schema.write_text(json.dumps(DESCRIPTOR))
-    validate_or_stop(str(raw), str(schema), str(tmp_path / "v.html"), str(tmp_path / "v.csv"))
+    validate_or_stop(
+        str(raw),
+        str(schema),
+        str(tmp_path / "v.html"),
+        str(tmp_path / "v.csv"),
+        templates_dir=TEMPLATES_DIR,
+    )
     assert "All 3 files are valid" in (tmp_path / "v.html").read_text()
     assert (tmp_path / "v.csv").read_text() == "file,row,column,value,problem,expected\n"
 

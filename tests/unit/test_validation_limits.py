@@ -29,6 +29,7 @@ from meeting_report.validate_stage import (
     validate_or_stop,
 )
 from meeting_report.validation import SchemaError, load_descriptor, validate_directory
+from tests.conftest import TEMPLATES_DIR
 from tests.unit.test_validation import DESCRIPTOR, GOOD, only, problems, write
 
 
@@ -44,6 +45,7 @@ def stage(tmp_path: Path, descriptor: dict | None = None) -> dict[str, str]:
         "schema": str(schema),
         "report_html": str(tmp_path / "build" / "validation.html"),
         "report_csv": str(tmp_path / "build" / "validation.csv"),
+        "templates_dir": str(TEMPLATES_DIR),
     }
 
 

@@ -18,6 +18,7 @@ from meeting_report.validate_stage import (
     stale_outputs_notice,
     validate_or_stop,
 )
+from tests.conftest import TEMPLATES_DIR
 from tests.unit.test_validation_limits import stage
 
 EMPTY_CSV = "file,row,column,value,problem,expected\n"
@@ -77,8 +78,7 @@ def test_report_is_current_after_a_crash(tmp_path, monkeypatch, capsys):
 
 
 def test_report_is_written_even_when_the_template_is_broken(tmp_path, monkeypatch, capsys):
-    paths = stage(tmp_path)
-    monkeypatch.setattr(validate_stage, "TEMPLATES", tmp_path / "no-templates")
+    paths = {**stage(tmp_path), "templates_dir": str(tmp_path / "no-templates")}
     with pytest.raises(ValidationIncomplete):
         validate_or_stop(**paths)
     assert "TemplateNotFound" in capsys.readouterr().err
@@ -111,7 +111,11 @@ def test_reports_are_reproducible(tmp_path, monkeypatch):
         monkeypatch.chdir(tmp_path / name)
         with pytest.raises(InvalidInputs):
             validate_or_stop(
-                "raw", "datapackage.json", "build/validation.html", "build/validation.csv"
+                "raw",
+                "datapackage.json",
+                "build/validation.html",
+                "build/validation.csv",
+                templates_dir=TEMPLATES_DIR,
             )
         pages.append(Path("build/validation.html").read_bytes())
         pages.append(Path("build/validation.csv").read_bytes())
