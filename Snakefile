@@ -24,16 +24,18 @@ def wf(*parts):
 # first on the path of the Snakefile itself and, through PYTHONPATH, of every job's script.
 SCRIPTS_DIR = wf("scripts")
 sys.path.insert(0, os.path.abspath(SCRIPTS_DIR))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [os.path.abspath(SCRIPTS_DIR), os.environ.get("PYTHONPATH")])
-)
+# (Set, not read: no `envvars:` declaration applies.)
+os.environ.update(PYTHONPATH=os.path.abspath(SCRIPTS_DIR))
 
 from meeting_report.documents_spec import (  # noqa: E402
     DOCUMENT_TABLES,
     DOCUMENTS_WITH_SUMMARIES,
     SURVEY_TABLES,
 )
-from meeting_report.validate_stage import stale_outputs_notice, validate_or_stop  # noqa: E402
+from meeting_report.validate_stage import (  # noqa: E402
+    stale_outputs_notice,
+    validate_or_stop,
+)
 from meeting_report.workflow import (  # noqa: E402
     ConfigError,
     claim_output_folder,
@@ -204,7 +206,7 @@ rule report_changes:
     conda:
         "envs/pipeline.yaml"
     params:
-        summary_dir=SUMMARY,
+        summary_dir=lambda wildcards, input: os.path.dirname(input.overview),
         previous_dir=f"{RESULTS}/previous_summary",
     script:
         "scripts/report_changes.py"
@@ -231,8 +233,8 @@ rule render_document:
     params:
         tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
         config=lambda wc: document_config(config, wc.doc in DOCUMENTS_WITH_SUMMARIES),
-        templates_dir=TEMPLATES_DIR,
-        assets_dir=ASSETS_DIR,
+        templates_dir=lambda wildcards, input: os.path.commonpath(input.templates),
+        assets_dir=lambda wildcards, input: os.path.commonpath(input.assets),
         narrative_dir=NARRATIVE,
     script:
         "scripts/render_document.py"
