@@ -18,4 +18,6 @@ render_document(
         "narrative": params.narrative_dir,
     },
     sources=list(inputs),
+    # The editorial note needs the published figures (Snakefile: render_document input `reference`).
+    reference=inputs.get("reference"),
 )

@@ -25,6 +25,39 @@ class TypedFiguresError(RuntimeError):
     """A narrative file types a figure that the data provides."""
 
 
+# The sections of the published report each document prints: a reference entry (its `where`
+# starts with the section) is listed in the editorial note of every document printing it.
+EDITION_NOTE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "summary_report": ("Introduction", "Section ", "Conclusions"),
+    "highlights": ("Highlights", "Annex 3"),
+    "annexes": ("Annex ",),
+}
+
+
+def edition_context(
+    doc: str,
+    reference: str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame],
+    summaries: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The document's "About this edition" note, from the reconciliation with `reference`."""
+    from .reconcile import Context, edition_note, load_reference, value_labels
+
+    ctx = None
+    if summaries is not None:
+        ctx = Context(
+            overview=summaries["overview"],
+            results={
+                name: summaries[name]
+                for name in ("theme_respondents", "recurrent_elements", "cross_regional")
+            },
+            tables=tables,
+        )
+    return edition_note(
+        load_reference(reference), ctx, EDITION_NOTE_SECTIONS[doc], value_labels(tables)
+    )
+
+
 def survey_summaries(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -> dict[str, Any]:
     """The Annex 9 summaries a document shows, computed in this job from the raw tables.
 
@@ -39,6 +72,7 @@ def survey_summaries(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -
         "overview": overview,
         "theme_respondents": results.theme_respondents,
         "recurrent_elements": results.recurrent_elements,
+        "cross_regional": results.cross_regional,
         "tiers": cross_regional_tiers(results.cross_regional, tables["regions"]),
     }
 
@@ -104,6 +138,7 @@ def render_document(
     outputs: Mapping[str, str | os.PathLike[str]],
     folders: Mapping[str, str | os.PathLike[str]],
     sources: Iterable[str | os.PathLike[str]] = (),
+    reference: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Render `doc` to `outputs["html"]` (screen) and `outputs["pdf"]`.
 
@@ -113,7 +148,8 @@ def render_document(
     folder and config.yaml). Also written: `outputs["print_html"]`, the HTML WeasyPrint lays out
     (kept for the benchmark's floor and for debugging), and `outputs["sources"]`, the record of
     every file the document was rendered from, which the PDF embeds together with its CSVs. One
-    job does both media: the tables, templates and fonts are loaded once.
+    job does both media: the tables, templates and fonts are loaded once. `reference` (the
+    published figures, config.yaml's `reference`) gives the editorial note "About this edition".
     """
     from .manifest import embedded_sources, sources_manifest, write_json
     from .render import render_html, write_pdf
@@ -125,6 +161,8 @@ def render_document(
         rule = RecurrenceRule(**config["recurrence"])
         summaries = survey_summaries(tables, rule)
     context = build_context(doc, config, tables, summaries)
+    if reference is not None:
+        context["edition"] = edition_context(doc, reference, tables, summaries)
     if doc == "annexes" and summaries is not None:
         context["charts"] = survey_charts(summaries, tables, fonts_dir=assets / "fonts")
     check_narrative(narrative_files, quoted_figures(context))

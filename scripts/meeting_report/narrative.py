@@ -2,9 +2,10 @@
 
 Stage 1 renders a content/ file as a Jinja2 template in a sandbox that offers only the values,
 filters and tags content/README.md lists, and whose `finalize` backslash-escapes every value, so
-a content file cannot reach Python and a CSV cell can never become Markdown or a link. Stage 2
+a content file cannot reach Python and a CSV cell can never become Markdown or a link (the one
+link a value becomes is `edition_note`'s, to the document's own "About this edition"). Stage 2
 renders CommonMark with tables and footnotes, raw HTML off, images off, and links kept only for
-http(s) and mailto. Footnotes go through one `FootnoteCollector` per document, so they are
+http(s), mailto and those "#edition-note-…" fragments. Footnotes go through one `FootnoteCollector` per document, so they are
 numbered continuously across files.
 """
 
@@ -28,6 +29,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     Undefined,
+    pass_context,
 )
 from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.exceptions import SecurityError
@@ -45,6 +47,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from meeting_report.render import names, percent, words
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
+# Links inside the document: a figure to its entry in "About this edition" (`edition_note`).
+EDITION_NOTE_LINK = re.compile(r"#edition-note-[A-Za-z0-9-]+")
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
@@ -106,7 +110,9 @@ class FootnoteCollector:
 
 
 def _link_allowed(url: str) -> bool:
-    return url.strip().lower().startswith(ALLOWED_LINK_SCHEMES)
+    return url.strip().lower().startswith(ALLOWED_LINK_SCHEMES) or bool(
+        EDITION_NOTE_LINK.fullmatch(url.strip())
+    )
 
 
 def _unlink_disallowed(state: StateCore) -> None:
@@ -237,14 +243,48 @@ def render_markdown(text: str, collector: FootnoteCollector, source: str = "<str
 NARRATIVE_VALUES = (
     "counts",
     "delegates",
+    "edition",
     "meeting",
     "recommendations",
     "regions",
     "survey",
     "themes",
 )
+
+
+class _FigureLink(str):
+    """Markdown that `edition_note` built (an escaped figure in a link to its note): the one
+    output `finalize` leaves as it is."""
+
+
+@pass_context
+def edition_note(context: Any, value: Any, entry_id: str) -> Any:
+    """`{{ delegates.iscm_entities|edition_note("intro.iscm_entities") }}`: the figure, linked to
+    its entry in "About this edition" when this edition differs there from the published one.
+
+    `entry_id` is the figure's id in the reference of published figures. A document rendered
+    without the note (no `edition`) prints the figure alone.
+    """
+    edition = context.get("edition")
+    if edition is None:
+        return value
+    if entry_id not in edition["links"]:
+        raise KeyError(f"edition_note: no published figure {entry_id!r} in the reference")
+    href = edition["links"][entry_id]
+    if not href:
+        return value
+    if not EDITION_NOTE_LINK.fullmatch(href):
+        raise ValueError(f"edition_note: unexpected link {href!r}")
+    return _FigureLink(f"[{escape_markdown(value)}]({href})")
+
+
+def _finalize(value: Any) -> str:
+    return str(value) if type(value) is _FigureLink else escape_markdown(value)
+
+
 NARRATIVE_FILTERS: dict[str, Any] = {
     "capitalize": DEFAULT_FILTERS["capitalize"],
+    "edition_note": edition_note,
     "map": DEFAULT_FILTERS["map"],
     "names": names,
     "percent": percent,
@@ -396,7 +436,7 @@ def narrative_environment(content_dir: str) -> Environment:
         loader=_ContentLoader(content_dir),
         autoescape=False,
         undefined=StrictUndefined,
-        finalize=escape_markdown,
+        finalize=_finalize,
         keep_trailing_newline=True,
         extensions=[_NarrativeSyntax],
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -308,19 +309,25 @@ def load_reference(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return entries
 
 
+def compare(entry: Mapping[str, Any], ctx: Context) -> tuple[Any, str]:
+    """(computed value, status) of one reference entry."""
+    try:
+        computed = compute(ctx, entry["computed"])
+    except (KeyError, ValueError, TypeError) as error:
+        raise ValueError(f"reference entry {entry['id']!r}: {error}") from error
+    explanation = str(entry.get("explanation") or "").strip()
+    same = values_equal(entry["published"], computed, ordered=entry.get("order") == "strict")
+    if same and explanation:
+        log.info("%s matches although an explanation is recorded", entry["id"])
+    return computed, "match" if same else ("explained" if explanation else "mismatch")
+
+
 def reconcile(entries: Sequence[Mapping[str, Any]], ctx: Context) -> pd.DataFrame:
     """One row per reference entry: published vs computed, with a status."""
     rows = []
     for entry in entries:  # one iteration per published figure (about 150), not per data row
-        try:
-            computed = compute(ctx, entry["computed"])
-        except (KeyError, ValueError, TypeError) as error:
-            raise ValueError(f"reference entry {entry['id']!r}: {error}") from error
+        computed, status = compare(entry, ctx)
         explanation = str(entry.get("explanation") or "").strip()
-        same = values_equal(entry["published"], computed, ordered=entry.get("order") == "strict")
-        if same and explanation:
-            log.info("%s matches although an explanation is recorded", entry["id"])
-        status = "match" if same else ("explained" if explanation else "mismatch")
         rows.append(
             {
                 "id": entry["id"],
@@ -358,6 +365,97 @@ def check(rows: pd.DataFrame, mode: str = "warn") -> list[str]:
         log.error("%s (reconciliation: strict)", message)  # so the rule's log says why it stopped
         raise ReconciliationError(message)
     return list(bad["id"])
+
+
+# --- the edition note -----------------------------------------------------------------------
+# Each document carries "About this edition": the explained differences of the figures it prints,
+# generated from the entries above so that no difference is typed twice.
+
+NOTE_ANCHOR_PREFIX = "edition-note-"
+_SEED_LINES = re.compile(r",?\s*seed lines? [^,]*(?:,\s*\d[^,]*)*$")
+
+
+def note_anchor(entry_id: str) -> str:
+    """The HTML id of an entry of the note: the reference id with its dots as hyphens."""
+    return NOTE_ANCHOR_PREFIX + re.sub(r"[^A-Za-z0-9]+", "-", entry_id).strip("-")
+
+
+def entries_in(
+    entries: Sequence[Mapping[str, Any]], sections: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """The entries whose `where` starts with one of `sections` ("Introduction", "Annex ", …)."""
+    return [entry for entry in entries if str(entry["where"]).startswith(tuple(sections))]
+
+
+def value_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """A reader's name for each id a reference entry may list: entities by their short name,
+    regions by name, themes by number, elements by letter."""
+    labels: dict[str, str] = {}
+    if "entities" in tables:
+        frame = tables["entities"]
+        labels.update(zip(frame["entity_id"], frame["short_name"], strict=True))
+    if "regions" in tables:
+        frame = tables["regions"]
+        labels.update(zip(frame["region_id"], frame["name"], strict=True))
+    if "themes" in tables:
+        frame = tables["themes"]
+        numbers = zip(frame["theme_id"], frame["number"], strict=True)
+        labels.update({theme: f"theme {number}" for theme, number in numbers})
+    if "elements" in tables:
+        labels.update({e: f"element “{e}”" for e in tables["elements"]["element_id"]})
+    return labels
+
+
+def readable(value: Any, labels: Mapping[str, str]) -> str:
+    """`show`, with ids replaced by their labels and codes (`in_process`) spelled as words."""
+    if isinstance(value, list):
+        return "; ".join(readable(v, labels) for v in value) if value else "none"
+    if isinstance(value, str):
+        return labels.get(value, value.replace("_", " "))
+    return show(value)
+
+
+def place(where: str) -> str:
+    """`where` without the seed line numbers, which only the maintainers' copy has."""
+    return _SEED_LINES.sub("", where).strip() or where
+
+
+def edition_note(
+    entries: Sequence[Mapping[str, Any]],
+    ctx: Context | None,
+    sections: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The editorial note of one document: its sections' explained differences.
+
+    `notes` lists them in reference order (where, the published quote and value, the value the
+    data give, the reason); `links` maps every reference id to the fragment of its note entry
+    ("#edition-note-…"), or to "" when this document's note has no entry for it, so that a
+    template or narrative can link a figure to its note and a misspelt id fails the build.
+    `ctx` may be None when none of the entries is in `sections` (nothing is computed).
+    """
+    labels = labels or {}
+    notes = []
+    for entry in entries_in(entries, sections):
+        if ctx is None:
+            raise ValueError(f"reference entry {entry['id']!r}: no survey data to compare with")
+        computed, status = compare(entry, ctx)
+        if status != "explained":
+            continue
+        notes.append(
+            {
+                "id": entry["id"],
+                "anchor": note_anchor(entry["id"]),
+                "where": place(str(entry["where"])),
+                "quote": " ".join(str(entry["quote"]).split()),
+                "published": readable(entry["published"], labels),
+                "data": readable(computed, labels),
+                "reason": " ".join(str(entry["explanation"]).split()),
+            }
+        )
+    links = {entry["id"]: "" for entry in entries}
+    links.update({note["id"]: "#" + note["anchor"] for note in notes})
+    return {"notes": notes, "links": links}
 
 
 # --- writing ----------------------------------------------------------------------------------

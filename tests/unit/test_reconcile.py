@@ -15,8 +15,13 @@ from meeting_report.reconcile import (
     ReconciliationError,
     check,
     compute,
+    edition_note,
     load_reference,
+    note_anchor,
+    place,
+    readable,
     reconcile,
+    value_labels,
     values_equal,
     write_reconciliation,
 )
@@ -180,3 +185,67 @@ def test_reference_quotes_are_verbatim_at_their_seed_lines(seed_text):
         text = text.replace("**", "").replace("*", "")  # Markdown emphasis of the seed
         for fragment in entry["quote"].split(" … "):
             assert fragment.strip() in text, (entry["id"], fragment)
+
+
+# --------------------------------------------------------------------------- the edition note
+
+
+def test_edition_note_lists_exactly_the_explained_differences_of_its_sections(ctx):
+    entries = [*ENTRIES, dict(ENTRIES[1], id="d.elsewhere", where="Annex 9, line 4")]
+    note = edition_note(entries, ctx, sections=("line",))
+    assert [n["id"] for n in note["notes"]] == ["b.explained"]
+    (only,) = note["notes"]
+    assert only["anchor"] == "edition-note-b-explained"
+    assert (only["published"], only["data"]) == ("77", "82")
+    assert only["reason"] == "The report names 33 invitees, not 35."
+    assert only["quote"] == "27 entities (77% of entities questioned)"
+    # Every reference id can be linked; only this document's differences lead somewhere.
+    assert note["links"] == {
+        "a.match": "",
+        "b.explained": "#edition-note-b-explained",
+        "c.mismatch": "",
+        "d.elsewhere": "",
+    }
+    assert [n["id"] for n in edition_note(entries, ctx, ("Annex 9",))["notes"]] == ["d.elsewhere"]
+
+
+def test_one_more_explained_entry_grows_the_note_by_one(ctx):
+    before = edition_note(ENTRIES, ctx, ("line",))["notes"]
+    extra = dict(ENTRIES[2], id="e.explained", explanation="The report counts element d twice.")
+    after = edition_note([*ENTRIES, extra], ctx, ("line",))["notes"]
+    assert len(after) == len(before) + 1
+    assert after[-1]["id"] == "e.explained"
+    assert (after[-1]["published"], after[-1]["data"]) == ("h; c; n; d", "h; c; n")
+
+
+def test_edition_note_names_ids_for_readers(ctx):
+    tables = {
+        "entities": pd.DataFrame({"entity_id": ["acp_eu"], "short_name": ["ACP–EU"]}),
+        "regions": pd.DataFrame({"region_id": ["americas"], "name": ["the Americas"]}),
+        "themes": pd.DataFrame({"theme_id": ["T1"], "number": ["1"]}),
+        "elements": pd.DataFrame({"element_id": ["h"]}),
+    }
+    labels = value_labels(tables)
+    assert readable(["acp_eu", "americas", "T1", "h"], labels) == (
+        "ACP–EU; the Americas; theme 1; element “h”"
+    )
+    assert readable("unable_to_share", labels) == "unable to share"
+    assert readable([], labels) == "none" and readable(82, labels) == "82"
+
+
+def test_edition_note_places_drop_seed_lines():
+    assert place("Introduction, footnote 1, seed line 115") == "Introduction, footnote 1"
+    assert place("Annex 9, Cross-Regional Recommendations, seed lines 1171 and 1183") == (
+        "Annex 9, Cross-Regional Recommendations"
+    )
+    assert place("Annex 9, Appendix 5 (Europe), table, column RCP, seed lines 1657–1668") == (
+        "Annex 9, Appendix 5 (Europe), table, column RCP"
+    )
+    assert note_anchor("europe.T1.recurrent") == "edition-note-europe-T1-recurrent"
+
+
+def test_edition_note_without_survey_data_computes_nothing():
+    note = edition_note(ENTRIES, None, ("Highlights",))
+    assert note["notes"] == [] and set(note["links"]) == {"a.match", "b.explained", "c.mismatch"}
+    with pytest.raises(ValueError, match="no survey data"):
+        edition_note(ENTRIES, None, ("line",))
