@@ -130,6 +130,48 @@ def check_narrative(
         )
 
 
+def document_context(
+    doc: str,
+    config: Mapping[str, Any],
+    table_paths: Mapping[str, str | os.PathLike[str]],
+    folders: Mapping[str, str | os.PathLike[str]],
+    reference: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Everything `doc` prints, from its tables, its config and (for the editorial note) the
+    published figures. Narrative is not read here: the live preview reuses a context while
+    only narrative files change."""
+    tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
+    summaries = None
+    if "recurrence" in config:
+        summaries = survey_summaries(tables, RecurrenceRule(**config["recurrence"]))
+    context = build_context(doc, config, tables, summaries)
+    if reference is not None:
+        context["edition"] = edition_context(doc, reference, tables, summaries)
+    if doc == "annexes" and summaries is not None:
+        fonts = Path(folders["assets"]) / "fonts"
+        context["charts"] = survey_charts(summaries, tables, fonts_dir=fonts)
+    return context
+
+
+def document_html(
+    doc: str,
+    context: Mapping[str, Any],
+    folders: Mapping[str, str | os.PathLike[str]],
+    medium: str,
+) -> str:
+    """`doc` as HTML for `medium` ("screen" or "print"), narrative included."""
+    from .render import render_html
+
+    return render_html(
+        f"{doc}.html.j2",
+        context,
+        medium=medium,
+        content_dir=folders["narrative"],
+        assets_dir=folders["assets"],
+        templates_dir=folders["templates"],
+    )
+
+
 def render_document(
     doc: str,
     config: Mapping[str, Any],
@@ -152,31 +194,12 @@ def render_document(
     published figures, config.yaml's `reference`) gives the editorial note "About this edition".
     """
     from .manifest import embedded_sources, sources_manifest, write_json
-    from .render import render_html, write_pdf
+    from .render import write_pdf
 
     assets = Path(folders["assets"])
-    tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
-    summaries = None
-    if "recurrence" in config:
-        rule = RecurrenceRule(**config["recurrence"])
-        summaries = survey_summaries(tables, rule)
-    context = build_context(doc, config, tables, summaries)
-    if reference is not None:
-        context["edition"] = edition_context(doc, reference, tables, summaries)
-    if doc == "annexes" and summaries is not None:
-        context["charts"] = survey_charts(summaries, tables, fonts_dir=assets / "fonts")
+    context = document_context(doc, config, table_paths, folders, reference)
     check_narrative(narrative_files, quoted_figures(context))
-    media = {
-        medium: render_html(
-            f"{doc}.html.j2",
-            context,
-            medium=medium,
-            content_dir=folders["narrative"],
-            assets_dir=assets,
-            templates_dir=folders["templates"],
-        )
-        for medium in ("screen", "print")
-    }
+    media = {medium: document_html(doc, context, folders, medium) for medium in ("screen", "print")}
     atomic_write_text(outputs["html"], media["screen"])
     atomic_write_text(outputs["print_html"], media["print"])
     write_json(outputs["sources"], sources_manifest(doc, sources, config))
@@ -201,17 +224,20 @@ def survey_charts(
     fonts_dir: str | os.PathLike[str],
 ) -> dict[str, str]:
     from .charts import recurrence_matrix, theme_heatmap
-    from .context import records
+    from .context import records, themes_with_elements
 
     regions = records(tables["regions"])
+    # Elements in the order of the matrix's data table: by theme, then display order.
+    elements = [
+        element
+        for theme in themes_with_elements(tables["themes"], tables["elements"])
+        for element in theme["elements"]
+    ]
     return {
         "theme_heatmap": theme_heatmap(
             summaries["theme_respondents"], regions, records(tables["themes"]), fonts_dir=fonts_dir
         ),
         "recurrence_matrix": recurrence_matrix(
-            summaries["recurrent_elements"],
-            regions,
-            records(tables["elements"]),
-            fonts_dir=fonts_dir,
+            summaries["recurrent_elements"], regions, elements, fonts_dir=fonts_dir
         ),
     }
