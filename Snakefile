@@ -41,6 +41,7 @@ from meeting_report.workflow import (  # noqa: E402
     claim_output_folder,
     code_inputs,
     document_config,
+    narrative_files,
     output_roots,
     require_paths,
 )
@@ -75,17 +76,6 @@ DOCUMENT_TEMPLATES = sorted(
     if str(p) not in REPORT_TEMPLATES.values()
 )
 ASSETS = sorted(str(p) for p in Path(ASSETS_DIR).rglob("*") if p.is_file())
-NARRATIVE_FILES = {
-    "summary_report": [
-        "summary_report/**/*.md",
-        "recommendations/*.md",
-        "publisher.md",
-        "copyright.md",
-    ],
-    "highlights": ["highlights.md"],
-    "annexes": ["annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"],
-}
-
 try:
     require_paths(
         config,
@@ -122,10 +112,7 @@ def doc_tables(wildcards):
 
 
 def doc_narrative(wildcards):
-    root = Path(NARRATIVE)
-    return sorted(
-        {str(p) for g in NARRATIVE_FILES[wildcards.doc] for p in root.glob(g)}
-    )
+    return narrative_files(wildcards.doc, NARRATIVE)
 
 
 wildcard_constraints:

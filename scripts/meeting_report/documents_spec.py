@@ -37,3 +37,15 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
 }
 # Documents that show the survey summaries (computed in their own job from the tables above).
 DOCUMENTS_WITH_SUMMARIES = ("summary_report", "annexes")
+
+# Which narrative files (globs under narrative_dir) each document renders.
+DOCUMENT_NARRATIVE: dict[str, tuple[str, ...]] = {
+    "summary_report": (
+        "summary_report/**/*.md",
+        "recommendations/*.md",
+        "publisher.md",
+        "copyright.md",
+    ),
+    "highlights": ("highlights.md",),
+    "annexes": ("annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"),
+}

@@ -81,6 +81,14 @@ def code_inputs(script: str | os.PathLike[str], search_dir: str | os.PathLike[st
     return sorted(str(path) for path in found.values())
 
 
+def narrative_files(doc: str, narrative_dir: str | os.PathLike[str]) -> list[str]:
+    """The narrative files `doc` renders (documents_spec.DOCUMENT_NARRATIVE), sorted."""
+    from .documents_spec import DOCUMENT_NARRATIVE
+
+    root = Path(narrative_dir)
+    return sorted({str(p) for pattern in DOCUMENT_NARRATIVE[doc] for p in root.glob(pattern)})
+
+
 # --------------------------------------------------------------------------- configured paths
 
 
