@@ -9,16 +9,19 @@ word and punctuation tokens. Two scores per section:
 - coverage: the share of the seed's tokens found, in order, in our text. Use it when our text
             holds more than the section (headings, data lists, page furniture from a PDF).
 
-Two sources for "our text":
+Three sources for "our text":
 
 - default: the Markdown in content/, rendered as the build does (Jinja with the 2017 values of
   CONTEXT_2017 below, then markdown-it through `meeting_report.narrative`), Markdown stripped;
   `{# generated: key … #}` markers (lists the templates compute) get GENERATED_2017's text;
+- `--built results/print`: what a build printed (its print HTML): each narrative file's block
+  and each block a template prints from data (`data-block`: the Annex 9 cross-regional summary
+  and regional overviews), so that generated sentences are scored too;
 - `--actual FILE.json`: a JSON object {section title: text}, e.g. text extracted from the built
   HTML or PDF; `score_sections()` also takes any `Callable[[title], text]`.
 
-Exit status: 0 if every prose section scores at least `--threshold` (default 0.95) on `--metric`
-(default ratio), 1 otherwise, 2 if the narrative cannot be rendered.
+Exit status: 0 if every prose section scores at least `--threshold` (default TARGET, 0.97) on
+`--metric` (default ratio), 1 otherwise, 2 if the narrative cannot be rendered.
 
     PYTHONPATH=scripts .venv/bin/python tools/fidelity.py [--seed PATH] [--diff TITLE]
 """
@@ -45,6 +48,8 @@ except ModuleNotFoundError:  # imported from the repository root (the tests)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONTENT = PROJECT_ROOT / "content"
 
+# Every prose section of the documents scores at least this (issue 9), on a build too.
+TARGET = 0.97
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # A footnote definition in the seed: its number (plain or superscript) at a line start.
 FOOTNOTE_LINE = re.compile(rf"^([0-9]{{1,2}}|[{SUPERSCRIPTS}]+) (\S.*)$")
@@ -96,8 +101,8 @@ SECTIONS: tuple[Section, ...] = (
     _s("3.2.3 F3", 282, 288, REC + "F3.md"),
     _s("3.2.4 F4", 292, 292, REC + "F4.md"),
     _s("3.2.5 F5", 296, 306, REC + "F5.md"),
-    # Line 320 repeats line 318 ("on migration" for "for migration"): kept once.
-    _s("Conclusions", 310, 318, SR + "conclusions.md"),
+    # Line 320 repeats line 318 ("on migration" for "for migration"): the last one is kept.
+    Section("Conclusions", ((310, 316), (320, 320)), (SR + "conclusions.md",)),
     _s("Annex 1 Definitions", 326, 332, AX + "annex1_definitions.md"),
     _s("Annex 2 (intro)", 336, 336, AX + "annex2_themes_intro.md"),
     _s("Annex 3 Highlights", 355, 382, "highlights.md"),
@@ -175,6 +180,7 @@ CONTEXT_2017: dict[str, Any] = {
         "theme": "Inter-State Consultation Mechanisms on Migration and the Global Compact for"
         " Safe, Orderly and Regular Migration",
         "dates": "10–11 October 2017",
+        "dates_in_prose": "10 and 11 October 2017",
         "city": "Geneva",
         "country": "Switzerland",
         "year": 2017,
@@ -202,6 +208,13 @@ CONTEXT_2017: dict[str, Any] = {
         {"region_id": "europe", "name": "Europe"},
     ],
     "themes": [{"number": i, "name": name} for i, name in enumerate(THEME_NAMES_2017, 1)],
+    # The breakout groups in the agenda's order (Groups 1–4), as the report lists them.
+    "breakout_groups": [
+        {"region_id": "africa", "name": "Africa"},
+        {"region_id": "americas", "name": "the Americas"},
+        {"region_id": "europe", "name": "Europe"},
+        {"region_id": "asia_pacific_middle_east", "name": "Asia, Pacific and the Middle East"},
+    ],
     "recommendations": {
         "priority_highlights": [
             {"highlight_text": text}
@@ -446,8 +459,8 @@ def _yaml_sections(content_dir: Path) -> dict[str, str]:
         (content_dir / "annexes/annex8_questionnaire.yaml").read_text(encoding="utf-8")
     )
     rows = []
-    for number, section in enumerate(form["sections"], 1):
-        rows.append(f"{number}. {section['title']}")
+    for section in form["sections"]:
+        rows.append(section["title"])  # with its number, as the form prints it
         for row in section["rows"]:
             rows.append(row["label"] + (" Yes No" if row["kind"] == "yesno" else ""))
     rows += [row["label"] for row in form["signature"]]
@@ -540,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score what a build printed: its results/print folder (print HTML of each document)",
     )
     parser.add_argument("--metric", choices=("ratio", "coverage"), default="ratio")
-    parser.add_argument("--threshold", type=float, default=0.95)
+    parser.add_argument("--threshold", type=float, default=TARGET)
     parser.add_argument("--loose", action="store_true", help="fold quotes, dashes and case")
     parser.add_argument("--diff", action="append", default=[], help="show token diff of TITLE")
     args = parser.parse_args(argv)

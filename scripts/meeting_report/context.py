@@ -360,6 +360,8 @@ def build_context(
         ctx["recommendations"] = recs
     if "regions" in tables:
         ctx["regions"] = records(tables["regions"])
+        # The meeting numbered its breakout groups in another order than the overviews' rows.
+        ctx["breakout_groups"] = sorted(ctx["regions"], key=lambda r: int(r["breakout_group"]))
     if "themes" in tables and "elements" in tables:
         ctx["themes"] = themes_with_elements(tables["themes"], tables["elements"])
     if "acronyms" in tables:

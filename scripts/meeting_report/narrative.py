@@ -241,6 +241,7 @@ def render_markdown(text: str, collector: FootnoteCollector, source: str = "<str
 # Narrative is prose with figures from the data: anything else is refused, so that a file in a
 # pull request cannot read files, run commands or print the build's internals.
 NARRATIVE_VALUES = (
+    "breakout_groups",
     "counts",
     "delegates",
     "edition",
