@@ -5,8 +5,8 @@ filters and tags content/README.md lists, and whose `finalize` backslash-escapes
 a content file cannot reach Python and a CSV cell can never become Markdown or a link (the one
 link a value becomes is `edition_note`'s, to the document's own "About this edition"). Stage 2
 renders CommonMark with tables and footnotes, raw HTML off, images off, and links kept only for
-http(s), mailto and those "#edition-note-…" fragments. Footnotes go through one `FootnoteCollector` per document, so they are
-numbered continuously across files.
+http(s), mailto and those "#edition-note-…" fragments. Footnotes go through one
+`FootnoteCollector` per document, so they are numbered continuously across files.
 """
 
 from __future__ import annotations
