@@ -110,6 +110,35 @@ def _ids(frame: pd.DataFrame, column: str) -> list[str]:
 # --- the summaries -----------------------------------------------------------------------------
 
 
+def themes_without_specific_respondents(
+    regions: pd.DataFrame,
+    themes: pd.DataFrame,
+    elements: pd.DataFrame,
+    entities: pd.DataFrame,
+    survey_elements: pd.DataFrame,
+) -> dict[str, list[str]]:
+    """Per region, the themes no respondent addresses except by mentioning every element.
+
+    An entity that lists all the elements gives a blanket answer (ACP–EU Migration Dialogue
+    "covers all the global compact sub-headed themes"), so a theme only it addresses is one on
+    which "none of the respondents seem to have formulated recommendations" (the Americas).
+    """
+    mentioned = _entity_elements(survey_elements)
+    per_entity = mentioned.groupby("entity_id").size()
+    blanket = per_entity[per_entity >= len(elements)].index if len(elements) else []
+    pairs = _entity_themes(elements, survey_elements)
+    pairs = pairs[~pairs["entity_id"].isin(blanket)].merge(entity_regions(entities), on="entity_id")
+    grid = pd.MultiIndex.from_product(
+        [regions["region_id"].tolist(), themes["theme_id"].tolist()],
+        names=["region_id", "theme_id"],
+    )
+    addressed = pd.MultiIndex.from_frame(pairs[["region_id", "theme_id"]].drop_duplicates())
+    found: dict[str, list[str]] = {region_id: [] for region_id in regions["region_id"]}
+    for region_id, theme_id in grid[~grid.isin(addressed)]:  # the grid, not survey rows
+        found[region_id].append(theme_id)
+    return found
+
+
 def theme_respondents(
     regions: pd.DataFrame,
     themes: pd.DataFrame,
@@ -276,6 +305,15 @@ def survey_overview(
         t for t in theme_ids if region_ids and int(regions_per_theme.get(t, 0)) == len(region_ids)
     ]
 
+    region_overviews = _region_overviews(
+        people, entities, region_ids, theme_ids, theme_resp, recurrent_ids
+    )
+    without_specific = themes_without_specific_respondents(
+        regions, themes, elements, entities, survey_elements
+    )
+    for region_id, block in region_overviews.items():
+        block["themes_without_specific_respondents"] = without_specific[region_id]
+
     return {
         "surveyed": surveyed,
         "responded": responded,
@@ -287,9 +325,7 @@ def survey_overview(
         "entities_by_status": {s: list(by_status.get(s, [])) for s in STATUSES},
         "all_themes_entities": _ids(respondents[respondents["all_themes"]], "entity_id"),
         "with_elements": _ids(respondents[respondents["with_elements"]], "entity_id"),
-        "regions": _region_overviews(
-            people, entities, region_ids, theme_ids, theme_resp, recurrent_ids
-        ),
+        "regions": region_overviews,
         "themes_recurrent_everywhere": everywhere,
         "cross_regional_tiers": cross_regional_tiers(cross, regions),
         "elements_total": len(elements),

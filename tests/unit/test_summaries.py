@@ -346,6 +346,7 @@ def test_survey_overview_regions(tables):
         "theme_respondents": {"T1": 0, "T2": 0},
         "recurrent_elements": {"T1": [], "T2": []},
         "themes_with_recurrent": [],
+        "themes_without_specific_respondents": ["T1", "T2"],
     }
 
 
