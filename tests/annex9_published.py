@@ -53,3 +53,55 @@ RECURRENT = {
         "T6": {"k", "l"},
     },
 }
+
+# The notes the report calls on an entity's name (footnote number → the text just before the
+# call, and the regional overview it is in; None for the cross-regional summary). The note's
+# text is read from the report by its number.
+ENTITY_NOTES = {
+    53: ("GFMD", None),  # line 1152
+    57: ("5+5 Dialogue;", "africa"),  # line 1256
+    58: ("ACP–EU Migration Dialogue;", "africa"),
+    59: ("Rabat Process;", "africa"),
+    62: ("ACP–EU Migration Dialogue;", "americas"),  # line 1391
+    63: ("IGC;", "americas"),
+    65: ("UNESCAP", APME),  # line 1504
+    67: ("5+5 Dialogue;", APME),  # line 1526
+    68: ("ACP–EU Migration Dialogue;", APME),
+    69: ("Rabat Process", APME),
+    70: ("UNESCWA", APME),
+    73: ("5+5 Dialogue;", "europe"),  # line 1672
+    74: ("ACP–EU Migration Dialogue;", "europe"),
+    75: ("EAPPMA;", "europe"),
+    76: ("IGC;", "europe"),
+    77: ("Rabat Process;", "europe"),
+}
+
+# Sentences built from data that the documents print as the report does (seed line: text, with
+# the footnote calls removed).
+SENTENCES = {
+    1391: "Three entities (ACP–EU Migration Dialogue; RCM; UNECLAC) had formulated concrete"
+    " recommendations for the global compact for migration; whereas two respondents (IGC;"
+    " Mercosur) are unable to share concrete recommendations for the global compact for"
+    " migration.",
+    1393: "Only ACP–EU Migration Dialogue has formulated recommendations on all the six themes.",
+    1504: "Eleven entities were requested in June 2017 to participate in the survey for the"
+    " regions of this breakout group. As of 10 October 2017, eight provided feedback – six for"
+    " the Middle East and North Africa (5+5 Dialogue; Abu Dhabi Dialogue; ACP–EU Migration"
+    " Dialogue; ARCP; Rabat Process; and UNESCWA) and two for Asia and the Pacific (Colombo"
+    " Process; and UNESCAP). They represent two RCPs, four IRFs and two Partner organizations:",
+    1528: "In Asia, Australia and Pacific, the ADD and the Colombo Process have formulated concrete"
+    " recommendations for the global compact for migration, whereas UNESCAP is unable to share"
+    " concrete recommendations for the global compact for migration.",
+    1262: "Recommendations in the Region address the following global compact themes:",
+    1154: "In the Americas, the common recommendations only referred to two themes, while in all"
+    " other Regions they refer to all six themes.",
+}
+# Line 1526, but for the order of two names (the report lists ACP–EU before the Abu Dhabi
+# Dialogue here and after it in line 1504; the documents sort by the printed name).
+MIDDLE_EAST_STATUS = (
+    "In the Middle East, four entities (",
+    {"5+5 Dialogue", "ACP–EU Migration Dialogue", "Abu Dhabi Dialogue", "ARCP"},
+    ") had formulated concrete recommendations for the global compact for migration, whereas two"
+    " entities (Rabat Process and UNESCWA) have not formulated concrete recommendations for the"
+    " global compact for migration to be shared externally.",
+)

@@ -1,15 +1,20 @@
 """Turn validated tables, computed summaries and config into the plain dict the templates read.
 
 Templates do no arithmetic and call no pandas: every count, list and name they print is prepared
-here (STYLE.md). The result is JSON-ready (str, int, float, bool, list, dict).
+here (STYLE.md). The result is JSON-ready (str, int, float, bool, list, dict), except
+`survey.annex9`, which words Annex 9's sentences when the template hands it the wording file
+(narrative, read when the document renders).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from meeting_report.wording import Counted, Item, Run, Wording, clauses, count_case, item
 
 PARTNER_KINDS = ("reo", "un_rc")
 ISCM_KINDS = ("global_process", "rcp", "irf")
@@ -146,102 +151,116 @@ def practices_context(
 # --- the survey (Annex 9 and the figures the narrative quotes) --------------------------------
 
 
-def survey_context(
-    overview: Mapping[str, Any],
-    tables: Mapping[str, pd.DataFrame],
-    theme_respondents: pd.DataFrame,
-    recurrent: pd.DataFrame,
-    tiers: list[dict[str, Any]],
-) -> dict[str, Any]:
-    entities = tables["entities"]
-    info = entities.set_index("entity_id")
+def _names_of(ids: Sequence[str], entities: pd.DataFrame) -> list[str]:
     short = entity_names(entities)
-    regions = records(tables["regions"])
-    region_names = {r["region_id"]: r["name"] for r in regions}
-    themes = themes_with_elements(tables["themes"], tables["elements"])
-    element_info = {e["element_id"]: e for t in themes for e in t["elements"]}
+    return [short[e] for e in sort_for_listing(list(ids), entities)]
 
-    def names_of(ids: list[str]) -> list[str]:
-        return [short[e] for e in sort_for_listing(list(ids), entities)]
 
-    def by_kind(ids: list[str]) -> list[dict[str, Any]]:
-        groups = []
-        for kind in (*ISCM_KINDS, *PARTNER_KINDS):
-            members = [e for e in ids if info.at[e, "kind"] == kind]
-            if members:
-                singular, plural = KIND_LABELS[kind]
-                groups.append(
-                    {
-                        "kind": kind,
-                        "count": len(members),
-                        "label": singular if len(members) == 1 else plural,
-                        "names": names_of(members),
-                    }
-                )
-        return groups
-
-    statuses = overview["entities_by_status"]
-    region_blocks = []
-    for region in regions:
-        rid = region["region_id"]
-        block = overview["regions"][rid]
-        respondents = list(block["respondents"])
-        with_elements = list(block["with_elements"])
-        by_kind_ids = block["respondents_by_kind"]
-        theme_rows = theme_respondents[theme_respondents["region_id"] == rid]
-        region_themes = []
-        for theme in themes:
-            count = theme_rows.loc[theme_rows["theme_id"] == theme["theme_id"], "respondents"]
-            rec = recurrent[
-                (recurrent["region_id"] == rid) & (recurrent["theme_id"] == theme["theme_id"])
-            ]
-            rec_ids = sorted(rec["element_id"], key=lambda e: int(element_info[e]["display_order"]))
-            region_themes.append(
+def by_kind(ids: Sequence[str], entities: pd.DataFrame) -> list[dict[str, Any]]:
+    """Entities grouped by kind (consultation mechanisms first), for the cross-regional lists."""
+    kinds = dict(zip(entities["entity_id"], entities["kind"], strict=True))
+    groups = []
+    for kind in (*ISCM_KINDS, *PARTNER_KINDS):
+        members = [e for e in ids if kinds[e] == kind]
+        if members:
+            singular, plural = KIND_LABELS[kind]
+            groups.append(
                 {
-                    "theme_id": theme["theme_id"],
-                    "number": theme["number"],
-                    "name": theme["name"],
-                    "respondents": int(count.iloc[0]) if len(count) else 0,
-                    "recurrent": [element_info[e]["phrase"] for e in rec_ids],
-                    "recurrent_ids": rec_ids,
+                    "kind": kind,
+                    "count": len(members),
+                    "label": singular if len(members) == 1 else plural,
+                    "names": _names_of(members, entities),
+                    "ids": sort_for_listing(members, entities),
                 }
             )
-        region_blocks.append(
+    return groups
+
+
+def region_themes(
+    region_id: str,
+    themes: list[dict[str, Any]],
+    theme_respondents: pd.DataFrame,
+    recurrent: pd.DataFrame,
+) -> list[dict[str, Any]]:
+    """Respondents and recurrent elements of each theme in one region (display order)."""
+    order = {e["element_id"]: int(e["display_order"]) for t in themes for e in t["elements"]}
+    phrase = {e["element_id"]: e["phrase"] for t in themes for e in t["elements"]}
+    rows = theme_respondents[theme_respondents["region_id"] == region_id]
+    counts = dict(zip(rows["theme_id"], rows["respondents"], strict=True))
+    out = []
+    for theme in themes:
+        rec = recurrent[
+            (recurrent["region_id"] == region_id) & (recurrent["theme_id"] == theme["theme_id"])
+        ]
+        ids = sorted(rec["element_id"], key=order.__getitem__)
+        out.append(
             {
-                **region,
-                "invited": block["invited"],
-                "responded": block["responded"],
-                "all_responded": block["responded"] == block["invited"],
-                "respondents_table": {
-                    kind: [
-                        long_name(info.loc[e].to_dict())
-                        for e in sort_for_listing(list(by_kind_ids[kind]), entities)
-                    ]
-                    for kind in ("rcp", "irf", "reo", "un_rc")
-                },
-                "counts_by_kind": {
-                    "rcp": len(by_kind_ids["rcp"]),
-                    "irf": len(by_kind_ids["irf"]) + len(by_kind_ids["global_process"]),
-                    "partner": sum(len(by_kind_ids[k]) for k in PARTNER_KINDS),
-                },
-                "not_responded": [
-                    long_name(info.loc[e].to_dict())
-                    for e in sort_for_listing(list(block["not_responded"]), entities)
-                ],
-                "formulated": names_of(with_elements),
-                "not_formulated": names_of([e for e in respondents if e not in with_elements]),
-                "all_themes": names_of(block["all_themes"]),
-                "themes": region_themes,
-                "practices": practices_context(
-                    tables["good_practices"], tables["good_practice_categories"], rid
-                )
-                if "good_practices" in tables
-                else None,
+                "theme_id": theme["theme_id"],
+                "number": theme["number"],
+                "name": theme["name"],
+                "respondents": int(counts.get(theme["theme_id"], 0)),
+                "recurrent": [phrase[e] for e in ids],
+                "recurrent_ids": ids,
             }
         )
+    return out
 
+
+def region_block(
+    region: Mapping[str, str],
+    overview: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    themes: list[dict[str, Any]],
+    theme_respondents: pd.DataFrame,
+    recurrent: pd.DataFrame,
+) -> dict[str, Any]:
+    """One regional overview's figures and lists (Annex 9, Appendices 2–5)."""
+    entities = tables["entities"]
+    info = entities.set_index("entity_id")
+    rid = region["region_id"]
+    block = overview["regions"][rid]
+    by_kind_ids = block["respondents_by_kind"]
+    with_elements = list(block["with_elements"])
+
+    def long_names(ids: Sequence[str]) -> list[str]:
+        return [long_name(info.loc[e].to_dict()) for e in sort_for_listing(list(ids), entities)]
+
+    return {
+        **region,
+        "invited": block["invited"],
+        "responded": block["responded"],
+        "all_responded": block["responded"] == block["invited"],
+        "respondents_table": {
+            kind: long_names(by_kind_ids[kind]) for kind in ("rcp", "irf", "reo", "un_rc")
+        },
+        "counts_by_kind": {
+            "rcp": len(by_kind_ids["rcp"]),
+            "irf": len(by_kind_ids["irf"]) + len(by_kind_ids["global_process"]),
+            "partner": sum(len(by_kind_ids[k]) for k in PARTNER_KINDS),
+        },
+        "not_responded": long_names(block["not_responded"]),
+        "formulated": _names_of(with_elements, entities),
+        "not_formulated": _names_of(
+            [e for e in block["respondents"] if e not in with_elements], entities
+        ),
+        "all_themes": _names_of(block["all_themes"], entities),
+        "themes": region_themes(rid, themes, theme_respondents, recurrent),
+        "practices": practices_context(
+            tables["good_practices"], tables["good_practice_categories"], rid
+        )
+        if "good_practices" in tables
+        else None,
+    }
+
+
+def tier_blocks(
+    tiers: list[dict[str, Any]], themes: list[dict[str, Any]], regions: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    """The cross-regional tiers: elements recurrent in n regions, grouped by theme."""
+    element_info = {e["element_id"]: e for t in themes for e in t["elements"]}
     theme_by_id = {t["theme_id"]: t for t in themes}
-    tier_blocks = []
+    region_names = {r["region_id"]: r["name"] for r in regions}
+    out = []
     for tier in tiers:
         grouped: dict[str, list[dict[str, Any]]] = {}
         for element_id in sorted(
@@ -250,7 +269,7 @@ def survey_context(
             grouped.setdefault(element_info[element_id]["theme_id"], []).append(
                 element_info[element_id]
             )
-        tier_blocks.append(
+        out.append(
             {
                 "regions_recurrent": tier["regions_recurrent"],
                 "all_regions": tier["regions_recurrent"] == len(regions),
@@ -265,8 +284,13 @@ def survey_context(
                 ],
             }
         )
+    return out
 
-    themes_everywhere = [theme_by_id[t] for t in overview["themes_recurrent_everywhere"]]
+
+def chart_tables(
+    themes: list[dict[str, Any]], region_blocks: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The data tables beside the two Annex 9 charts."""
     heatmap_rows = [
         {"region": r["short_name"], **{t["theme_id"]: t["respondents"] for t in r["themes"]}}
         for r in region_blocks
@@ -292,6 +316,35 @@ def survey_context(
         for e in recurrent_anywhere
     ]
     return {
+        "heatmap_columns": [{"key": "region", "label": "Region", "row_header": True}]
+        + [{"key": t["theme_id"], "label": f"Theme {t['number']}"} for t in themes],
+        "heatmap_rows": heatmap_rows,
+        "matrix_columns": [{"key": "element", "label": "Element", "row_header": True}]
+        + [{"key": r["region_id"], "label": r["short_name"]} for r in region_blocks],
+        "matrix_rows": matrix_rows,
+    }
+
+
+def survey_context(
+    overview: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    theme_respondents: pd.DataFrame,
+    recurrent: pd.DataFrame,
+    tiers: list[dict[str, Any]],
+    *,
+    dates: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The survey figures and lists, and `annex9`, which words Annex 9's sentences."""
+    entities = tables["entities"]
+    regions = records(tables["regions"])
+    themes = themes_with_elements(tables["themes"], tables["elements"])
+    region_blocks = [
+        region_block(region, overview, tables, themes, theme_respondents, recurrent)
+        for region in regions
+    ]
+    statuses = overview["entities_by_status"]
+    theme_by_id = {t["theme_id"]: t for t in themes}
+    survey = {
         **{
             k: overview[k]
             for k in (
@@ -305,26 +358,446 @@ def survey_context(
                 "themes_total",
             )
         },
-        "not_responded": names_of(overview["not_responded"]),
-        "by_status": {status: by_kind(ids) for status, ids in statuses.items()},
-        "status_names": {status: names_of(ids) for status, ids in statuses.items()},
-        "all_themes": names_of(overview["all_themes_entities"]),
+        "not_responded": _names_of(overview["not_responded"], entities),
+        "by_status": {status: by_kind(ids, entities) for status, ids in statuses.items()},
+        "status_names": {status: _names_of(ids, entities) for status, ids in statuses.items()},
+        "all_themes": _names_of(overview["all_themes_entities"], entities),
         "regions": region_blocks,
-        "tiers": tier_blocks,
-        "themes_recurrent_everywhere": [t["name"] for t in themes_everywhere],
-        "chart_tables": {
-            "heatmap_columns": [{"key": "region", "label": "Region", "row_header": True}]
-            + [{"key": t["theme_id"], "label": f"Theme {t['number']}"} for t in themes],
-            "heatmap_rows": heatmap_rows,
-            "matrix_columns": [{"key": "element", "label": "Element", "row_header": True}]
-            + [{"key": r["region_id"], "label": r["short_name"]} for r in region_blocks],
-            "matrix_rows": matrix_rows,
-        },
+        "tiers": tier_blocks(tiers, themes, regions),
+        "themes_recurrent_everywhere": [
+            theme_by_id[t]["name"] for t in overview["themes_recurrent_everywhere"]
+        ],
+        "chart_tables": chart_tables(themes, region_blocks),
         "themes_with_recurrent_by_region": [
             {"region": r["name"], "count": sum(1 for t in r["themes"] if t["recurrent"])}
             for r in region_blocks
         ],
     }
+    survey["annex9"] = Annex9Sentences(tables, overview, themes, dict(dates or {}))
+    return survey
+
+
+# --- Annex 9 sentences, worded by content/annexes/annex9_wording.yaml --------------------------
+
+NOTE_PLACES = ("respondents", "recommendations", "all_themes")
+
+
+class EntityNotes:
+    """entity_notes.csv: each note printed once, at the first mention of its entity in its place
+    (a region's overview, or the cross-regional summary for an empty region_id)."""
+
+    def __init__(self, notes: pd.DataFrame | None) -> None:
+        self.pending: dict[tuple[str, str], dict[str, str]] = {}
+        for row in records(notes) if notes is not None else []:
+            where = (row["region_id"], row["place"])
+            if row["entity_id"] in self.pending.setdefault(where, {}):
+                raise ValueError(
+                    f"entity_notes.csv: two notes for {row['entity_id']} at {where}; expected one"
+                )
+            self.pending[where][row["entity_id"]] = row["note"]
+
+    def take(self, region_id: str, place: str, entity_id: str) -> str:
+        return self.pending.get((region_id, place), {}).pop(entity_id, "")
+
+    def check_all_printed(self) -> None:
+        left = [
+            f"{entity} ({region or 'cross-regional summary'}, {place})"
+            for (region, place), notes in self.pending.items()
+            for entity in notes
+        ]
+        if left:
+            raise ValueError(
+                "entity_notes.csv: notes whose entity is not named in their place: "
+                + "; ".join(left)
+                + " (check region_id and place, or the entity's status and regions)"
+            )
+
+
+@dataclass
+class SurveyFacts:
+    """What the Annex 9 sentences are built from: the data, the wording, the notes to place."""
+
+    entities: pd.DataFrame
+    regions: list[dict[str, str]]
+    themes: list[dict[str, Any]]
+    overview: Mapping[str, Any]
+    wording: Mapping[str, Any]
+    footnotes: Mapping[str, Any]
+    dates: Mapping[str, str]
+    notes: EntityNotes
+    subregions: list[dict[str, str]]
+    member_of: dict[str, list[str]]  # entity_id → its sub-regions, the counted one first
+
+    @classmethod
+    def of(
+        cls,
+        tables: Mapping[str, pd.DataFrame],
+        overview: Mapping[str, Any],
+        themes: list[dict[str, Any]],
+        wording: Mapping[str, Any],
+        footnotes: Mapping[str, Any],
+        dates: Mapping[str, str],
+    ) -> SurveyFacts:
+        entities = tables["entities"]
+        lists = entities["subregions"] if "subregions" in entities else [""] * len(entities)
+        member_of = {
+            e: [s.strip() for s in str(value).split(";") if s.strip()]
+            for e, value in zip(entities["entity_id"], lists, strict=True)
+        }
+        return cls(
+            entities=entities,
+            regions=records(tables["regions"]),
+            themes=themes,
+            overview=overview,
+            wording=wording,
+            footnotes=footnotes,
+            dates=dates,
+            notes=EntityNotes(tables.get("entity_notes")),
+            subregions=records(tables["subregions"]) if "subregions" in tables else [],
+            member_of=member_of,
+        )
+
+    def region_wording(self, region_id: str, subregion_id: str = "", theme_id: str = "") -> Wording:
+        """The levels a regional sentence's wording comes from, most specific first."""
+        default = self.wording.get("default") or {}
+        region = (self.wording.get("regions") or {}).get(region_id) or {}
+        sub = (region.get("subregions") or {}).get(subregion_id) or {}
+        theme = (region.get("themes") or {}).get(theme_id) or {}
+        default_theme = (default.get("themes") or {}).get(theme_id) or {}
+        return Wording(sub, theme, region, default_theme, default)
+
+    def footnote(self, key: str, region_id: str) -> str:
+        value = self.footnotes.get(key) or {}
+        return str(value.get(region_id, "")) if isinstance(value, Mapping) else str(value)
+
+
+def entity_items(
+    facts: SurveyFacts, ids: Sequence[str], w: Wording, region_id: str, place: str
+) -> list[Item]:
+    """Entities as list items: the wording's name for them, their note at this place, ISCMs
+    first, then partner organizations, alphabetically by the printed name."""
+    names = {**entity_names(facts.entities), **w.names("entity_names")}
+    kinds = dict(zip(facts.entities["entity_id"], facts.entities["kind"], strict=True))
+    ordered = sorted(ids, key=lambda e: (kinds[e] in PARTNER_KINDS, names[e].casefold()))
+    return [item(names[e], facts.notes.take(region_id, place, e)) for e in ordered]
+
+
+# Cross-regional summary -------------------------------------------------------------------------
+
+
+def cross_status(facts: SurveyFacts, status: str) -> list[Run]:
+    """ "These entities include: 1 global process (GFMD), 8 RCPs (…); …" for one status."""
+    w = Wording(facts.wording.get("cross_regional"))
+    ids = facts.overview["entities_by_status"][status]
+    if not ids or w.get(status) is None:
+        return []  # before the notes are taken: a note must go where it is printed
+    labels = w.names("kind_labels")
+    groups = []
+    for group in by_kind(ids, facts.entities):
+        singular, plural = labels.get(group["kind"], KIND_LABELS[group["kind"]])
+        slots = {
+            "count": group["count"],
+            "label": singular if group["count"] == 1 else plural,
+            "names": entity_items(facts, group["ids"], w, "", "recommendations"),
+        }
+        groups.append(w.say("kind_group", slots))
+    slots = {"count": len(ids), "responded": facts.overview["responded"], "groups": groups}
+    return w.say(status, slots)
+
+
+def cross_all_themes(facts: SurveyFacts) -> list[Run]:
+    w = Wording(facts.wording.get("cross_regional"))
+    ids = facts.overview["all_themes_entities"]
+    slots = {
+        "count": len(ids),
+        "names": entity_items(facts, ids, w, "", "all_themes"),
+        "themes": len(facts.themes),
+    }
+    return w.say("all_themes", slots, count_case(len(ids))) if ids else []
+
+
+def response_rate_sentence(facts: SurveyFacts) -> list[Run]:
+    """Regions answering at least at the overall rate, and the others, by rate."""
+    w = Wording(facts.wording.get("cross_regional"))
+    overall = facts.overview["response_rate"] or 0.0
+    rates = {
+        r["region_id"]: facts.overview["regions"][r["region_id"]]["response_rate"]
+        for r in facts.regions
+    }
+    rated = sorted(
+        (r for r in facts.regions if rates[r["region_id"]] is not None),
+        key=lambda r: -rates[r["region_id"]],  # stable: regions.csv order among equals
+    )
+    names = {r["region_id"]: r["name"] for r in facts.regions} | w.names("region_names")
+    most = [item(names[r["region_id"]]) for r in rated if rates[r["region_id"]] >= overall]
+    least = [item(names[r["region_id"]]) for r in rated if rates[r["region_id"]] < overall]
+    if rated and all(rates[r["region_id"]] == 1 for r in rated):
+        return w.say("response_rate", {}, "all")
+    if not most or not least:
+        return []
+    return w.say("response_rate", {"most": most, "least": least}, "split")
+
+
+def recurrent_themes_sentence(facts: SurveyFacts) -> list[Run]:
+    """Which regions' recurrent recommendations leave some themes out."""
+    w = Wording(facts.wording.get("cross_regional"))
+    total = len(facts.themes)
+    partial = []
+    for region in facts.regions:
+        count = len(facts.overview["regions"][region["region_id"]]["themes_with_recurrent"])
+        if count < total:
+            partial.append(w.say("partial_region", {"region": region["name"], "count": count}))
+    case = "all" if not partial else "none" if len(partial) == len(facts.regions) else "some"
+    return w.say("recurrent_themes", {"partial": partial, "themes": total}, case)
+
+
+def most_common_sentence(facts: SurveyFacts) -> list[Run]:
+    w = Wording(facts.wording.get("cross_regional"))
+    names = {t["theme_id"]: t["name"] for t in facts.themes}
+    everywhere = [item(names[t]) for t in facts.overview["themes_recurrent_everywhere"]]
+    return w.say("most_common", {"themes": everywhere}) if everywhere else []
+
+
+def cross_regional_sentences(facts: SurveyFacts) -> dict[str, list[Run]]:
+    """The cross-regional summary's sentences, in the order they are printed."""
+    return {
+        "formulated": cross_status(facts, "formulated"),
+        "in_process": cross_status(facts, "in_process"),
+        "unable_to_share": cross_status(facts, "unable_to_share"),
+        "all_themes": cross_all_themes(facts),
+        "findings": clauses(
+            response_rate_sentence(facts),
+            recurrent_themes_sentence(facts),
+            most_common_sentence(facts),
+        ),
+    }
+
+
+# Regional overviews -----------------------------------------------------------------------------
+
+
+def kind_counts(facts: SurveyFacts, region_id: str, w: Wording) -> list[Counted]:
+    """ "5 RCPs, 5 IRFs and 1 Partner organization": global processes count as IRFs here."""
+    by_kind_ids = facts.overview["regions"][region_id]["respondents_by_kind"]
+    counts = {
+        "rcp": len(by_kind_ids["rcp"]),
+        "irf": len(by_kind_ids["irf"]) + len(by_kind_ids["global_process"]),
+        "partner": sum(len(by_kind_ids[k]) for k in PARTNER_KINDS),
+    }
+    labels = w.names("kind_labels")
+    irf_note = facts.footnote("annex9_region_irfs", region_id)
+    return [
+        Counted(count, *labels[kind], note=irf_note if kind == "irf" else "")
+        for kind, count in counts.items()
+    ]
+
+
+def subregion_members(
+    facts: SurveyFacts, region_id: str, ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """`ids` by sub-region of `region_id` (an entity under each of its sub-regions); {} when the
+    region has none."""
+    subs = [s["subregion_id"] for s in facts.subregions if s["region_id"] == region_id]
+    if not subs:
+        return {}
+    out: dict[str, list[str]] = {s: [] for s in subs}
+    for entity_id in ids:
+        mine = [s for s in facts.member_of.get(entity_id, []) if s in out]
+        if not mine:
+            raise ValueError(
+                f"entities.csv: {entity_id} is reported under {region_id}, which has sub-regions"
+                f" ({', '.join(subs)}), but lists none of them in `subregions`"
+            )
+        for s in mine:
+            out[s].append(entity_id)
+    return out
+
+
+def subregion_respondents(facts: SurveyFacts, region_id: str, w: Wording) -> list[Item]:
+    """ "six for the Middle East and North Africa (…)": each respondent counted once, under the
+    first of its sub-regions."""
+    respondents = facts.overview["regions"][region_id]["respondents"]
+    counted = {
+        s: [e for e in ids if facts.member_of[e][0] == s]
+        for s, ids in subregion_members(facts, region_id, respondents).items()
+    }
+    names = {s["subregion_id"]: s["name"] for s in facts.subregions}
+    return [
+        w.say(
+            "subregion_respondents",
+            {
+                "count": len(ids),
+                "subregion": names[s],
+                "names": entity_items(facts, ids, w, region_id, "respondents"),
+            },
+        )
+        for s, ids in counted.items()
+        if ids
+    ]
+
+
+def feedback_sentence(facts: SurveyFacts, region: Mapping[str, str]) -> list[Run]:
+    """Who was asked, who answered, by kind (and by sub-region where the region has them)."""
+    rid = region["region_id"]
+    w = facts.region_wording(rid)
+    block = facts.overview["regions"][rid]
+    slots = {
+        "region": region["name"],
+        "invited": block["invited"],
+        "responded": block["responded"],
+        "requested": facts.dates.get("requested", ""),
+        "counted_on": facts.dates.get("counted_on", ""),
+        "kinds": kind_counts(facts, rid, w),
+        "subregions": subregion_respondents(facts, rid, w),
+    }
+    case = "all" if block["responded"] == block["invited"] else "some"
+    return w.say("feedback", slots, case)
+
+
+def not_responded_sentence(facts: SurveyFacts, region_id: str) -> list[Run]:
+    ids = facts.overview["regions"][region_id]["not_responded"]
+    if not ids:
+        return []
+    w = facts.region_wording(region_id)
+    info = facts.entities.set_index("entity_id")
+    names = {e: long_name(info.loc[e].to_dict()) for e in ids} | {
+        e: name for e, name in w.names("entity_long_names").items() if e in ids
+    }
+    # Alphabetically by the printed name, as the report lists those that did not answer.
+    ordered = sorted(ids, key=lambda e: names[e].casefold())
+    return w.say("not_responded", {"names": [item(names[e]) for e in ordered]})
+
+
+def status_sentence(
+    facts: SurveyFacts, region_id: str, ids: Sequence[str], subregion_id: str = ""
+) -> list[Run]:
+    """Who had formulated recommendations (listed elements) and who had not, in one paragraph."""
+    w = facts.region_wording(region_id, subregion_id)
+    with_elements = set(facts.overview["regions"][region_id]["with_elements"])
+    names = {s["subregion_id"]: s["short_name"] for s in facts.subregions}
+    parts = []
+    for key, members in (
+        ("formulated", [e for e in ids if e in with_elements]),
+        ("not_formulated", [e for e in ids if e not in with_elements]),
+    ):
+        if members:
+            slots = {
+                "count": len(members),
+                "names": entity_items(facts, members, w, region_id, "recommendations"),
+                "subregion": names.get(subregion_id, ""),
+            }
+            parts.append(w.say(key, slots, count_case(len(members))))
+    return clauses(*parts)
+
+
+def status_paragraphs(facts: SurveyFacts, region_id: str) -> list[list[Run]]:
+    """One status paragraph for the region, or one per sub-region."""
+    respondents = facts.overview["regions"][region_id]["respondents"]
+    by_subregion = subregion_members(facts, region_id, respondents)
+    if not by_subregion:
+        return [p for p in [status_sentence(facts, region_id, respondents)] if p]
+    paragraphs = [status_sentence(facts, region_id, ids, s) for s, ids in by_subregion.items()]
+    return [p for p in paragraphs if p]
+
+
+def all_themes_sentence(facts: SurveyFacts, region_id: str) -> list[Run]:
+    w = facts.region_wording(region_id)
+    ids = facts.overview["regions"][region_id]["all_themes"]
+    slots = {
+        "names": entity_items(facts, ids, w, region_id, "all_themes"),
+        "themes": len(facts.themes),
+    }
+    return w.say("all_themes", slots, count_case(len(ids)))
+
+
+def absent_themes_sentence(facts: SurveyFacts, region_id: str) -> list[Run]:
+    """ "None of the respondents seem to have formulated recommendations on …": the themes only
+    respondents listing every element address (summaries.themes_without_specific_respondents)."""
+    block = facts.overview["regions"][region_id]
+    absent = block["themes_without_specific_respondents"]
+    if not absent or not block["respondents"]:
+        return []
+    by_id = {t["theme_id"]: t for t in facts.themes}
+    slots = {
+        "theme": by_id[absent[0]]["name"],
+        "themes": [item(by_id[t]["short_name"]) for t in absent],
+    }
+    return facts.region_wording(region_id).say("absent_themes", slots, count_case(len(absent)))
+
+
+def theme_findings(facts: SurveyFacts, region_id: str) -> list[dict[str, list[Run]]]:
+    """Per theme: its label, respondents, name and recurrent elements (in overview order)."""
+    rows = []
+    for theme in facts.themes:
+        tid = theme["theme_id"]
+        w = facts.region_wording(region_id, theme_id=tid)
+        count = facts.overview["regions"][region_id]["theme_respondents"].get(tid, 0)
+        recurrent = facts.overview["regions"][region_id]["recurrent_elements"].get(tid, [])
+        phrases = {e["element_id"]: e["phrase"] for e in theme["elements"]} | w.names(
+            "element_phrases"
+        )
+        order = {
+            e["element_id"]: int(e.get("overview_order") or e["display_order"])
+            for e in theme["elements"]
+        }
+        elements = [item(phrases[e]) for e in sorted(recurrent, key=order.__getitem__)]
+        rows.append(
+            {
+                "label": w.say("theme_label", {"number": theme["number"]}),
+                "count": w.say("theme_count", {"count": count}, "one" if count == 1 else "other"),
+                "name": w.say("theme_name", {"name": theme["name"]}),
+                "recurrent": w.say("recurrent", {"elements": elements}) if elements else [],
+            }
+        )
+    return rows
+
+
+def region_sentences(facts: SurveyFacts, region_id: str) -> dict[str, Any]:
+    """A regional overview's sentences, built in the order they are printed (notes go to the
+    first mention)."""
+    region = next(r for r in facts.regions if r["region_id"] == region_id)
+    w = facts.region_wording(region_id)
+    return {
+        "feedback_heading": w.say("feedback_heading", {"region": region["name"]}),
+        "feedback": feedback_sentence(facts, region),
+        "not_responded": not_responded_sentence(facts, region_id),
+        "status": status_paragraphs(facts, region_id),
+        "all_themes": all_themes_sentence(facts, region_id),
+        "absent_themes": absent_themes_sentence(facts, region_id),
+        "themes_intro": w.say("themes_intro", {}),
+        "themes": theme_findings(facts, region_id),
+    }
+
+
+@dataclass(eq=False)
+class Annex9Sentences:
+    """Annex 9's sentences, worded: `survey.annex9.worded(wording, footnotes)` in the template.
+
+    The wording (content/annexes/annex9_wording.yaml) and the footnotes (footnotes.yaml) are
+    narrative, which the template reads when it renders; the data stay in the context.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
+    overview: Mapping[str, Any]
+    themes: list[dict[str, Any]]
+    dates: Mapping[str, str]
+
+    def worded(
+        self, wording: Mapping[str, Any], footnotes: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """{"cross_regional": {name: runs}, "regions": {region_id: {name: runs …}}}; fails if
+        an entity note would not be printed."""
+        facts = SurveyFacts.of(
+            self.tables, self.overview, self.themes, wording, footnotes or {}, self.dates
+        )
+        worded = {
+            "cross_regional": cross_regional_sentences(facts),
+            "regions": {
+                r["region_id"]: region_sentences(facts, r["region_id"]) for r in facts.regions
+            },
+        }
+        facts.notes.check_all_printed()
+        return worded
 
 
 # --- the whole context ------------------------------------------------------------------------
@@ -388,6 +861,7 @@ def build_context(
             summaries["theme_respondents"],
             summaries["recurrent_elements"],
             summaries["tiers"],
+            dates=config.get("survey"),
         )
     ctx["counts"] = {
         key: len(value)

@@ -21,10 +21,12 @@ DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {
     "highlights": ("recommendations",),
     "annexes": (
         "regions",
+        "subregions",
         "themes",
         "elements",
         "entities",
         "survey_responses",
+        "entity_notes",
         "survey_elements",
         "recommendations",
         "participants",

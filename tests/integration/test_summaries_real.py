@@ -6,7 +6,9 @@ data/reference/published_2017.yaml and of the code.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +16,14 @@ import pytest
 
 from meeting_report.io import read_raw_tables
 from meeting_report.summaries import RecurrenceRule, compute_all
-from tests.annex9_published import APME, RECURRENT, THEME_RESPONDENTS
+from tests.annex9_published import (
+    APME,
+    ENTITY_NOTES,
+    MIDDLE_EAST_STATUS,
+    RECURRENT,
+    SENTENCES,
+    THEME_RESPONDENTS,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
@@ -141,7 +150,7 @@ def test_adding_a_respondent_changes_only_its_region_and_theme(tables, results):
         [
             tables["entities"],
             pd.DataFrame(
-                [["new_rcp", "New RCP", "New", "rcp", "americas", "true"]],
+                [["new_rcp", "New RCP", "New", "rcp", "americas", "", "true"]],
                 columns=tables["entities"].columns,
             ),
         ],
@@ -150,7 +159,7 @@ def test_adding_a_respondent_changes_only_its_region_and_theme(tables, results):
     responses = pd.concat(
         [
             tables["survey_responses"],
-            pd.DataFrame([["new_rcp", "formulated", ""]], columns=["entity_id", "status", "note"]),
+            pd.DataFrame([["new_rcp", "formulated"]], columns=["entity_id", "status"]),
         ],
         ignore_index=True,
     )
@@ -241,3 +250,122 @@ def test_entry_scripts_write_outputs_and_reconcile_strictly(tmp_path):
     )
     assert mismatches == []
     assert "unexplained mismatches" in html.read_text(encoding="utf-8")
+
+
+# --- Annex 9 as built: the notes and sentences the report prints around the figures -----------
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Where each tested seed line is printed: the cross-regional summary or a region's overview.
+SENTENCE_PLACES = {1154: None, 1262: "africa", 1391: "americas", 1393: "americas"}
+SENTENCE_PLACES |= {1504: APME, 1528: APME}
+
+
+def published_note(seed_text: str, number: int) -> str:
+    """Footnote `number` of the report, as its definition line prints it."""
+    mark = "".join(SUPERSCRIPTS[int(d)] for d in str(number))
+    return re.search(rf"^{mark} (.+)$", seed_text, re.MULTILINE).group(1).strip()
+
+
+def annex9_part(print_html: str, region: str | None) -> str:
+    """The print HTML of the cross-regional summary (None) or of one regional overview."""
+    start = f'aria-labelledby="annex-9-{region or "cross-regional"}"'
+    part = print_html[print_html.index(start) :]
+    end = part.find("<section", 1)  # the next section (the cross-regional one's figures)
+    return html.unescape(part if end < 0 else part[:end])
+
+
+def as_text(fragment: str) -> str:
+    """Text without footnotes and markup, one space."""
+    fragment = re.sub(r'<span class="footnote">.*?</span>', "", fragment, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).replace(" .", ".")
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text: hyphenation breaks joined, one space."""
+    import pypdf
+
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    return [re.sub(r"\s+", " ", re.sub(r"[\u2010\u00ad]\s*", "", page)) for page in pages]
+
+
+@pytest.fixture(scope="module")
+def built_annexes(built_project):
+    return {
+        "html": (built_project / "results/print/annexes.html").read_text(encoding="utf-8"),
+        "pages": pdf_pages(built_project / "build/pdf/annexes.pdf"),
+    }
+
+
+@pytest.mark.slow
+def test_each_entity_note_is_a_footnote_on_its_name_at_its_place(seed_text, built_annexes):
+    for number, (before, region) in ENTITY_NOTES.items():
+        part = annex9_part(built_annexes["html"], region)
+        call = f'{before}<span class="footnote">{published_note(seed_text, number)}</span>'
+        assert call.casefold() in part.casefold(), (number, region)
+
+
+@pytest.mark.slow
+def test_each_entity_note_is_printed_at_the_foot_of_its_calls_page(seed_text, built_annexes):
+    # In the PDF each note has this document's number n: "n. note" at the foot of the page whose
+    # text has the call "name;n" (numbers restart per document, so they are found, not typed).
+    used: set[int] = set()
+    for number, (before, _region) in ENTITY_NOTES.items():
+        start = re.escape(published_note(seed_text, number)[:60])
+        found = [
+            n
+            for page in built_annexes["pages"]
+            for n in map(int, re.findall(rf"(\d+)\. {start}", page))
+            if n not in used and f"{before}{n}".casefold() in page.casefold()
+        ]
+        assert found, number
+        used.add(found[0])
+    assert len(used) == len(ENTITY_NOTES)
+
+
+@pytest.mark.slow
+def test_generated_sentences_read_as_published_at_their_place(built_annexes):
+    for line, sentence in SENTENCES.items():
+        part = as_text(annex9_part(built_annexes["html"], SENTENCE_PLACES[line]))
+        assert sentence in part, line
+    opening, names, closing = MIDDLE_EAST_STATUS
+    apme = as_text(annex9_part(built_annexes["html"], APME))
+    listed = apme.split(opening, 1)[1].split(closing, 1)[0]
+    assert set(listed.split("; ")) == names
+
+
+@pytest.mark.slow
+def test_subregion_sentences_in_the_pdf(built_annexes):
+    text = " ".join(built_annexes["pages"])
+    text = re.sub(r"(?<=[A-Za-z;)])\d+", "", text)  # footnote calls glued to the word
+    assert SENTENCES[1504] in text
+    assert SENTENCES[1528] in text
+
+
+@pytest.mark.slow
+def test_regions_without_subregions_print_no_subregion_sentences(built_annexes):
+    for region in ("africa", "americas", "europe"):
+        part = as_text(annex9_part(built_annexes["html"], region))
+        assert "provided feedback –" not in part and " for the Middle East" not in part
+        assert "In the Middle East" not in part and "In Asia" not in part
+
+
+@pytest.mark.slow
+def test_absence_sentence_names_every_theme_only_acp_eu_addresses(tables, built_annexes):
+    # The Americas' themes with one respondent (lines 1401–1425): ACP–EU, which lists every
+    # element, and nobody else. The report's sentence (line 1395) names theme 2 only; the data
+    # name all of them (data/reference/published_2017.yaml, americas.themes_without_…).
+    themes = tables["themes"]
+    only_acp_eu = [
+        short
+        for short, count in zip(themes["short_name"], THEME_RESPONDENTS["americas"], strict=True)
+        if count == 1
+    ]
+    assert len(only_acp_eu) == 4
+    americas = as_text(annex9_part(built_annexes["html"], "americas"))
+    opening = (
+        "None of the respondents seem to have formulated recommendations on the global compact"
+    )
+    sentence = americas.split(opening, 1)[1].split(".", 1)[0]
+    assert [name for name in only_acp_eu if name in sentence] == only_acp_eu
+    for region in ("africa", APME, "europe"):
+        assert opening not in as_text(annex9_part(built_annexes["html"], region))
