@@ -68,6 +68,8 @@ class Section:
       prints is outside them). span: (first words, last words) to cut a part of those lines.
     exclude_footnotes: footnotes called in the range whose text comes from data, not narrative.
     prose: a prose section must reach the threshold; others are reported only.
+    built_only: `files` name blocks a template prints from data (`data-block`), scored only on
+      the built documents (`--built`).
     """
 
     title: str
@@ -76,6 +78,7 @@ class Section:
     span: tuple[str, str] | None = None
     exclude_footnotes: tuple[int, ...] = ()
     prose: bool = True
+    built_only: bool = False
 
 
 def _s(title: str, start: int, end: int, *files: str, **kw: Any) -> Section:
@@ -123,6 +126,43 @@ SECTIONS: tuple[Section, ...] = (
         AX + "annex9_cross_regional_end.md",
         exclude_footnotes=(53,),
         prose=False,
+    ),
+    # What the Annex 9 template builds from the survey data (with the narrative inside it), as
+    # the built documents print it. The tiers are computed from the regional lists, which the
+    # report's a/b lists contradict (data/reference/published_2017.yaml): not held to the
+    # threshold. Regional overviews: their prose, without the respondents table (seed lines
+    # between the two ranges) and the good-practice lists.
+    Section(
+        "Annex 9 Cross-regional summary (built)",
+        ((1144, 1156), (1188, 1190)),
+        ("annex9/cross_regional", AX + "annex9_cross_regional_end.md"),
+        built_only=True,
+    ),
+    _s(
+        "Annex 9 Cross-regional tiers (built)",
+        1158,
+        1186,
+        "annex9/cross_regional_tiers",
+        prose=False,
+        built_only=True,
+    ),
+    *(
+        Section(
+            f"Annex 9 {name} overview (built)",
+            ranges,
+            (f"annex9/{region}/feedback", f"annex9/{region}/recommendations"),
+            built_only=True,
+        )
+        for name, region, ranges in (
+            ("Africa", "africa", ((1232, 1234), (1252, 1304))),
+            ("Americas", "americas", ((1374, 1376), (1383, 1427))),
+            (
+                "Asia, Pacific and the Middle East",
+                "asia_pacific_middle_east",
+                ((1502, 1504), (1522, 1578)),
+            ),
+            ("Europe", "europe", ((1650, 1652), (1670, 1730))),
+        )
     ),
     _s("Annex 9 Regional intro", 1372, 1372, AX + "annex9_region_intro.md"),
     _s("Annex 9 Africa (good practices)", 1308, 1308, AX + "annex9_regions/africa.md"),
@@ -377,11 +417,17 @@ class _HtmlText(HTMLParser):
         return "\n".join(["".join(self.body), *("".join(note) for note in self.notes)])
 
 
-def html_text(html: str) -> str:
+def html_parts(html: str) -> tuple[str, list[str]]:
+    """The body text of rendered HTML, and its footnotes' texts in order."""
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
-    return parser.text()
+    return "".join(parser.body), ["".join(note) for note in parser.notes]
+
+
+def html_text(html: str) -> str:
+    body, notes = html_parts(html)
+    return "\n".join([body, *notes])
 
 
 def _generated_text(key: str, seed: Seed) -> str:
@@ -412,6 +458,10 @@ def render_narrative_file(path: Path, content_dir: Path, seed: Seed) -> str:
 NARRATIVE_BLOCK = re.compile(
     r'<div class="narrative" data-source="([^"]+)">(.*?)</div><!--/narrative-->', re.DOTALL
 )
+# Text a template builds from data (it may hold narrative blocks): `Section.built_only`.
+DATA_BLOCK = re.compile(
+    r'<div class="block" data-block="([^"]+)">(.*?)</div><!--/block-->', re.DOTALL
+)
 
 
 def built_sections(print_dir: Path, sections: Sequence[Section] = SECTIONS) -> dict[str, str]:
@@ -420,16 +470,21 @@ def built_sections(print_dir: Path, sections: Sequence[Section] = SECTIONS) -> d
     The print HTML keeps each footnote at its call (`<span class="footnote">`), which
     `html_text` moves after the body, as the seed's footnotes are.
     """
-    blocks: dict[str, str] = {}
+    blocks: dict[str, tuple[str, list[str]]] = {}
     for page in sorted(print_dir.glob("*.html")):
-        for source, inner in NARRATIVE_BLOCK.findall(page.read_text(encoding="utf-8")):
+        html = page.read_text(encoding="utf-8")
+        for source, inner in NARRATIVE_BLOCK.findall(html) + DATA_BLOCK.findall(html):
             # A file printed in two documents (highlights.md) reads the same in both.
-            blocks.setdefault(source, html_text(inner))
-    return {
-        s.title: "\n".join(blocks[f] for f in s.files if f in blocks)
-        for s in sections
-        if any(f in blocks for f in s.files)
-    }
+            blocks.setdefault(source, html_parts(inner))
+    texts = {}
+    for s in sections:
+        parts = [blocks[f] for f in s.files if f in blocks]
+        if parts:
+            # The bodies, then all their notes: a section of several blocks reads as the seed's.
+            texts[s.title] = "\n".join(
+                [*(body for body, _ in parts), *(n for _, notes in parts for n in notes)]
+            )
+    return texts
 
 
 def markdown_sections(
@@ -440,6 +495,7 @@ def markdown_sections(
             render_narrative_file(content_dir / f, content_dir, seed) for f in s.files
         )
         for s in sections
+        if not s.built_only
     }
     texts.update(_yaml_sections(content_dir))
     return texts
