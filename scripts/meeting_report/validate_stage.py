@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from .io import atomic_write_bytes
 from .validation import (
+    HIDDEN_RE,
     Problem,
     Report,
     SchemaError,
+    char_label,
     load_descriptor,
     os_reason,
     validate_directory,
@@ -196,19 +199,60 @@ def summary_lines(report: Report, raw_dir: str, report_html: str, report_csv: st
 
 
 def _shown(problem: Problem) -> dict[str, str]:
-    """A problem's cells as the page and the CSV show them: hidden characters visible, cut."""
+    """A problem's cells as the CSV shows them: hidden characters as <U+XXXX>, cut."""
     return {
         "file": _visible_cached(problem.file, 200),
         "row": "" if problem.row is None else str(problem.row),
         "column": _visible_cached(problem.column or "", 200),
         "value": "" if problem.value is None else visible(problem.value, 200),
         "problem": _visible_cached(problem.message, 500),
-        "expected": _visible_cached(problem.expected or "", 500),
+        "expected": _visible_cached(problem.expectation(), 500),
     }
 
 
 # File, column, message and expectation repeat across rows; values mostly do not.
 _visible_cached = functools.lru_cache(maxsize=4096)(visible)
+
+
+def _on_page(problem: Problem) -> dict[str, Any]:
+    """A problem's cells as the HTML page shows them: what a reader cannot see, marked."""
+    return {
+        "file": marked(problem.file),
+        "row": "" if problem.row is None else str(problem.row),
+        "column": marked(problem.column or ""),
+        "value": None if problem.value is None else marked(problem.value),
+        "problem": _visible_cached(problem.message, 500),
+        "expected": _visible_cached(problem.expected or "", 500),
+        "hint": _visible_cached(problem.hint or "", 500),
+    }
+
+
+def marked(value: str, limit: int = 200) -> Markup:
+    """`value` as escaped HTML in which every character a reader cannot see is a marked span:
+    "⟨U+200B zero-width space⟩" for a hidden one, "␣" for a space at the start or the end.
+
+    The terminal and the CSV write the same characters as <U+200B>; a browser would draw them
+    as nothing (or as an ordinary space), so the page names them.
+    """
+    cut = len(value) > limit
+    text = value[: limit - 1] if cut else value
+    body = text.strip(" ")
+    start = text.index(body) if body else len(text)
+    parts = [_SPACE_MARK] * start
+    shown = 0
+    for hidden in HIDDEN_RE.finditer(body):
+        parts.append(escape(body[shown : hidden.start()]))
+        parts.append(_HIDDEN_MARK.format(char_label(hidden.group())))
+        shown = hidden.end()
+    parts.append(escape(body[shown:]))
+    parts += [_SPACE_MARK] * (len(text) - start - len(body))
+    if cut:
+        parts.append(Markup("…"))
+    return Markup("").join(parts)
+
+
+_SPACE_MARK = Markup('<span class="space-mark" title="space">␣</span>')
+_HIDDEN_MARK = Markup('<span class="hidden-char">⟨{}⟩</span>')
 
 
 def _page(templates_dir: str | os.PathLike[str], **values: Any) -> str:
@@ -232,7 +276,7 @@ def render_report(
         templates_dir,
         raw_dir=raw_dir,
         files=report.files_checked,
-        problems=[_shown(p) for p in report.problems[:HTML_MAX_PROBLEMS]],
+        problems=[_on_page(p) for p in report.problems[:HTML_MAX_PROBLEMS]],
         total=len(report.problems),
         per_file={visible(f, 200): n for f, n in per_file(report.problems).items()},
         csv_href=csv_href,

@@ -20,9 +20,10 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,19 @@ from typing import Any
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Scanning cells with compiled character classes keeps 100,000-row files to a few seconds.
-_BIDI_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
-_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CONTROL_BUT_LINES_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc except \t and \n
-_HIDDEN_RE = re.compile("[" + "".join(sorted(BIDI_CONTROLS | INVISIBLE)) + "\x00-\x1f\x7f-\x9f]")
+# Spaces other than U+0020 (no-break, thin, ideographic, …): fine in text, not in an id or code.
+ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_ODD_SPACE_RE = re.compile(f"[{ODD_SPACES}]")
+_REMOVABLE = "".join(sorted(BIDI_CONTROLS | INVISIBLE))
+# Removable without changing what a cell says: checks look at the value without them.
+_REMOVABLE_RE = re.compile(f"[{_REMOVABLE}]")
+_REMOVABLE_IN_ID_RE = re.compile(f"[{_REMOVABLE}\x00-\x1f\x7f-\x9f]")  # and control characters
+# Anything _tidy must look at; most cells have none of it, and skip it in one search.
+_SUSPECT_RE = re.compile(f"[{_REMOVABLE}{ODD_SPACES}\x00-\x1f\x7f-\x9f]")
+# Characters shown as <U+XXXX> (and marked in the HTML report), because a reader cannot see them.
+HIDDEN_RE = re.compile(f"[{_REMOVABLE}{ODD_SPACES}\u2028\u2029\x00-\x1f\x7f-\x9f]")
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 UNSAFE_SCHEME_RE = re.compile(
     r"(?<![\w.+-])(javascript|vbscript|data|file|ftp|blob)\s*:", re.IGNORECASE
@@ -58,6 +67,12 @@ class Problem:
     message: str
     expected: str | None = None
     code: str = field(default="error", compare=False)
+    # A likely fix, said after the expectation: "did you mean 'almaty'?".
+    hint: str | None = None
+
+    def expectation(self) -> str:
+        """What the cell should hold, then the hint: one sentence for the terminal and the CSV."""
+        return " — ".join(part for part in (self.expected, self.hint) if part)
 
     def format(self) -> str:
         where = visible(self.file)
@@ -69,7 +84,9 @@ class Problem:
         if self.value is not None:
             text += f" (found {shorten(self.value)!s})"
         if self.expected:
-            text += f"; expected {visible(self.expected, 500)}"
+            text += f"; expected {visible(self.expectation(), 500)}"
+        elif self.hint:
+            text += f"; {visible(self.hint, 500)}"
         return text
 
 
@@ -78,9 +95,9 @@ def visible(value: str, limit: int = 80) -> str:
 
     Only the first `limit` characters are looked at, so a 200,000-character cell costs nothing.
     """
-    if len(value) <= limit and not _HIDDEN_RE.search(value):
+    if len(value) <= limit and not HIDDEN_RE.search(value):
         return value  # the common case, 500,000 times for a large report
-    shown = _HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value[:limit])
+    shown = HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", value[:limit])
     if len(shown) > limit or len(value) > limit:
         shown = shown[: limit - 1] + "…"
     return shown
@@ -89,6 +106,31 @@ def visible(value: str, limit: int = 80) -> str:
 def shorten(value: str, limit: int = 80) -> str:
     """A value as it can be printed safely: quoted, control characters made visible, cut."""
     return repr(visible(value, limit))
+
+
+# Names a reader knows; other characters take their Unicode name ("right-to-left override").
+_CHAR_NAMES = {
+    " ": "space",
+    "\t": "tab",
+    "\n": "line break",
+    "\r": "carriage return",
+    "\u00a0": "no-break space",
+    "\u00ad": "soft hyphen",
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\ufeff": "byte order mark",
+}
+
+
+def char_name(char: str) -> str:
+    """'zero-width space', 'no-break space', 'right-to-left override', 'control character'."""
+    return _CHAR_NAMES.get(char) or unicodedata.name(char, "").lower() or "control character"
+
+
+def char_label(char: str) -> str:
+    """'U+200B zero-width space': the code point and the name, as the reports show them."""
+    return f"U+{ord(char):04X} {char_name(char)}"
 
 
 @dataclass
@@ -433,7 +475,8 @@ def _check_header(
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         column = _column_letter(position)
-        if not name.strip():
+        clean, stray = _tidy(name, key=False)
+        if not clean:
             problems.append(
                 Problem(
                     file,
@@ -445,15 +488,11 @@ def _check_header(
                 )
             )
             continue
-        if name != name.strip() or any(ch in INVISIBLE or ch in BIDI_CONTROLS for ch in name):
+        if stray:
+            # One problem: the name is matched without them, so it is not also "unknown".
             problems.append(
                 Problem(
-                    file,
-                    1,
-                    name.strip(),
-                    name,
-                    "column name has stray spaces or invisible characters",
-                    f"exactly '{visible(name.strip())}'",
+                    file, 1, clean, name, f"column name has {stray}", f"exactly '{visible(clean)}'"
                 )
             )
         if name in seen:
@@ -468,14 +507,21 @@ def _check_header(
                 )
             )
         seen.setdefault(name, position)
-        if name.strip() not in fields:
-            close = difflib.get_close_matches(name.strip(), list(fields), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+        if clean and clean not in fields:
             problems.append(
-                Problem(file, 1, name, name, "unknown column", f"{hint}one of: {expected_names}")
+                Problem(
+                    file,
+                    1,
+                    name,
+                    name,
+                    "unknown column",
+                    f"one of: {expected_names}",
+                    hint=_did_you_mean(clean, tuple(fields)),
+                )
             )
+    present = {_tidy(h, key=False)[0] for h in header}
     for name, spec in fields.items():
-        if name not in seen and name not in {h.strip() for h in header}:
+        if name not in present:
             required = spec.get("constraints", {}).get("required", False)
             problems.append(
                 Problem(
@@ -487,12 +533,7 @@ def _check_header(
                     f"a column named '{name}'",
                 )
             )
-    if problems:
-        problems = [
-            Problem(p.file, p.row, p.column, p.value, p.message, p.expected, "fatal")
-            for p in problems
-        ]
-    return problems
+    return [replace(p, code="fatal") for p in problems]
 
 
 def _column_letter(position: int) -> str:
@@ -517,38 +558,36 @@ def _check_cell(
     def problem(message: str, expected: str | None = None) -> None:
         out.append(Problem(file, row, name, value, message, expected))
 
-    if _BIDI_RE.search(value):
-        problem(
-            "contains bidirectional control characters that can disguise text",
-            "plain text without U+202A–U+202E / U+2066–U+2069",
-        )
-    controls = _CONTROL_BUT_LINES_RE if spec.get("x-multiline") else _CONTROL_RE
-    if controls.search(value):
-        problem("contains control characters", "printable text only")
     if value == "":
         if constraints.get("required"):
             problem("required cell is empty", spec.get("description") or "a value")
         return out
-    stripped = value.strip()
-    if value != stripped:
-        problem("leading or trailing spaces", f"'{visible(stripped)}'")
-    if _INVISIBLE_RE.search(value):
-        problem(
-            "contains invisible characters (zero-width space, soft hyphen or BOM)",
-            "visible characters only",
-        )
-    if _is_key_field(spec) and "\u00a0" in value:
-        problem("contains a non-breaking space", "ordinary characters only in an id or code")
-    if stripped in missing:
+    key = _is_key_field(spec)
+    clean, stray = _tidy(value, multiline=bool(spec.get("x-multiline")), key=key)
+    if stray and not clean:
+        expected = "an empty cell"
+        if constraints.get("required"):
+            expected = spec.get("description") or "a value"
+        problem(f"the cell holds only {stray}", expected)
+        return out
+    if stray:
+        if key and _ODD_SPACE_RE.search(clean):
+            # What the id should be is not known: say so once, and check nothing else.
+            problem(stray, "ordinary characters only in an id or code")
+            return out
+        # One problem a cell, naming every stray character; the checks below read the value
+        # without them, so a trailing space is not also an unknown id or a malformed code.
+        problem(stray, f"'{visible(clean)}'")
+    if clean in missing:
         # The schema lists it in missingValues: the cell counts as empty.
         if constraints.get("required"):
             problem(
-                f"required cell is missing (placeholder '{stripped}' counts as empty)",
+                f"required cell is missing (placeholder '{clean}' counts as empty)",
                 spec.get("description") or "a value",
             )
         else:
             problem(
-                f"placeholder '{stripped}' for a missing value",
+                f"placeholder '{clean}' for a missing value",
                 "an empty cell, or a real value",
             )
         return out
@@ -560,10 +599,94 @@ def _check_cell(
     if UNSAFE_SCHEME_RE.search(value):
         problem("contains a link with an unsafe scheme", "only http(s):// or mailto: links")
 
-    items = _split(spec, value)
+    items = _split(spec, clean)
     for item in items:
         out += _check_typed(file, row, spec, value, item)
     return out
+
+
+def _clean(value: str) -> str:
+    """An id or code as the checks compare it: the value `_tidy` gives, without invisible and
+    control characters and surrounding spaces."""
+    if _REMOVABLE_IN_ID_RE.search(value):
+        value = _REMOVABLE_IN_ID_RE.sub("", value)
+    return value.strip()
+
+
+def _tidy(value: str, *, multiline: bool = False, key: bool = True) -> tuple[str, str]:
+    """(the value without its stray characters, what they were in words, or "").
+
+    Stray: spaces and line breaks around the value, invisible characters, bidirectional and
+    other control characters anywhere (line breaks and tabs are allowed inside a multiline
+    cell), and, in an id or code (`key`), spaces other than U+0020 inside.
+    """
+    if not _SUSPECT_RE.search(value) and value == value.strip():
+        return value, ""  # nearly every cell
+    removed = _REMOVABLE_RE.findall(value)
+    text = _REMOVABLE_RE.sub("", value) if removed else value
+    clean = text.strip()
+    found: list[str] = []
+    if not clean:
+        if text:
+            found.append(_counted(text))
+    else:
+        leading = text[: len(text) - len(text.lstrip())]
+        trailing = text[len(text.rstrip()) :]
+        if leading:
+            found.append(f"{_counted(leading)} at the start")
+        if trailing:
+            found.append(f"{_counted(trailing)} at the end")
+    controls = (_CONTROL_BUT_LINES_RE if multiline else _CONTROL_RE).findall(clean)
+    if controls:
+        found.append(_listed(controls, "control character"))
+        unwanted = set(controls)
+        clean = "".join(ch for ch in clean if ch not in unwanted)
+    if key and _ODD_SPACE_RE.search(clean):
+        found.append(f"{_counted(_ODD_SPACE_RE.findall(clean))} inside an id or code")
+    invisible = [ch for ch in removed if ch in INVISIBLE]
+    if invisible:
+        found.append(_listed(invisible, "invisible character"))
+    bidi = [ch for ch in removed if ch in BIDI_CONTROLS]
+    if bidi:
+        found.append(_listed(bidi, "bidirectional control character") + ", which can disguise text")
+    if any(" and " in part for part in found):  # "a space and a tab at the end; an …"
+        return clean, "; ".join(found)
+    return clean, _joined(found)
+
+
+def _counted(chars: Iterable[str]) -> str:
+    """'a space', '2 spaces', 'a space and a line break', 'a no-break space (U+00A0)'."""
+    counts: dict[str, int] = {}
+    for char in chars:
+        counts[char] = counts.get(char, 0) + 1
+    phrases = []
+    for char, count in counts.items():
+        name = char_name(char)
+        if count > 1:
+            name += "s"
+        if char not in " \t\n\r":
+            name += f" (U+{ord(char):04X})"
+        phrases.append(f"{_article(name)} {name}" if count == 1 else f"{count} {name}")
+    return _joined(phrases)
+
+
+def _listed(chars: list[str], kind: str) -> str:
+    """'an invisible character (U+200B zero-width space)', '2 control characters (U+0007 …)'."""
+    labels = ", ".join(
+        char_label(ch) if char_name(ch) != kind else f"U+{ord(ch):04X}"
+        for ch in dict.fromkeys(chars)
+    )
+    count = len(chars)
+    return f"{_article(kind)} {kind} ({labels})" if count == 1 else f"{count} {kind}s ({labels})"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _joined(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 2 else parts)
 
 
 def _split(spec: Mapping[str, Any], value: str) -> list[str]:
@@ -616,8 +739,17 @@ def _check_typed(
             "link is not http(s) or mailto", "a link starting with https://, http:// or mailto:"
         )
     if "enum" in constraints and item not in constraints["enum"]:
-        hint = _did_you_mean(item, tuple(constraints["enum"]))
-        problem("code not in its list", f"{hint}one of: {', '.join(constraints['enum'])}")
+        out.append(
+            Problem(
+                file,
+                row,
+                name,
+                value,
+                "code not in its list",
+                f"one of: {', '.join(constraints['enum'])}",
+                hint=_did_you_mean(item, tuple(constraints["enum"])),
+            )
+        )
     if "pattern" in constraints and not re.fullmatch(constraints["pattern"], item):
         problem(
             "does not have the expected form",
@@ -652,7 +784,8 @@ def _check_unique(
     for key in keys:
         seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for number, row in rows:
-            values = tuple(row.get(k, "") for k in key)
+            # Compared as the author means them: "africa " repeats "africa".
+            values = tuple(_clean(row.get(k, "")) for k in key)
             if all(values):
                 seen[values].append(number)
         for values, numbers in seen.items():
@@ -705,28 +838,32 @@ def _check_foreign_keys(
                     )
                 )
                 continue
-            known = list(dict.fromkeys(row.get(ref_field, "") for _, row in target.rows))
+            # Both sides without stray spaces: those are reported once, on their own cell.
+            known = list(dict.fromkeys(_clean(row.get(ref_field, "")) for _, row in target.rows))
             known_set = set(known)
-            hints: dict[str, str] = {}  # 100,000 rows often repeat the same unknown value
+            # 100,000 rows often repeat the same unknown value
+            hints: dict[str, tuple[str, str | None]] = {}
             for number, row in table.rows:
-                value = row.get(local, "")
+                value = _clean(row.get(local, ""))
                 if value == "":
                     continue
                 for item in _split(fields[local], value):
-                    if item and item not in known_set:
-                        problems.append(
-                            Problem(
-                                table.file,
-                                number,
-                                local,
-                                item,
-                                f"unknown {ref_field} (not in {target_file})",
-                                hints.get(item)
-                                or hints.setdefault(
-                                    item, _choices_hint(item, known, target_file, ref_field)
-                                ),
-                            )
+                    if not item or item in known_set or _ODD_SPACE_RE.search(item):
+                        continue
+                    if item not in hints:
+                        hints[item] = _choices(item, known, target_file, ref_field)
+                    expected, hint = hints[item]
+                    problems.append(
+                        Problem(
+                            table.file,
+                            number,
+                            local,
+                            item,
+                            f"unknown {ref_field} (not in {target_file})",
+                            expected,
+                            hint=hint,
                         )
+                    )
     return problems
 
 
@@ -748,14 +885,14 @@ def _check_excluded_references(
                 continue
             local, ref_field = rule["fields"][0], rule["reference"]["fields"][0]
             excluded = {
-                row[ref_field]
+                _clean(row[ref_field])
                 for _, row in target.rows
-                if all(row.get(k) == v for k, v in rule["where"].items())
+                if all(_clean(row.get(k, "")) == v for k, v in rule["where"].items())
             }
             target_file = by_name[rule["reference"]["resource"]]["path"]
             where = ", ".join(f"{k} {v}" for k, v in rule["where"].items())
             for number, row in table.rows:
-                if row.get(local) in excluded:
+                if _clean(row.get(local, "")) in excluded:
                     problems.append(
                         Problem(
                             table.file,
@@ -769,14 +906,21 @@ def _check_excluded_references(
     return problems
 
 
-def _choices_hint(item: str, known: list[str], target_file: str, ref_field: str) -> str:
-    hint = _did_you_mean(item, tuple(known)) if len(known) <= MAX_SUGGESTION_CHOICES else ""
+def _choices(
+    item: str, known: list[str], target_file: str, ref_field: str
+) -> tuple[str, str | None]:
+    """(what a reference may be, a suggestion or None) for an unknown reference `item`."""
+    hint = _did_you_mean(item, tuple(known)) if len(known) <= MAX_SUGGESTION_CHOICES else None
     if len(known) <= MAX_LISTED_CHOICES:
-        return f"{hint}one of: {', '.join(visible(k) for k in known)}"
-    return f"{hint}an existing {ref_field} from {target_file}"
+        return f"one of: {', '.join(visible(k) for k in known)}", hint
+    return f"an existing {ref_field} from {target_file}", hint
 
 
 @functools.lru_cache(maxsize=4096)
-def _did_you_mean(item: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(item, choices, n=1)
-    return f"did you mean '{visible(close[0])}'? " if close else ""
+def _did_you_mean(item: str, choices: tuple[str, ...]) -> str | None:
+    """The suggestion "did you mean 'almaty'?" for the closest choice (the same letters in
+    another case first), or None."""
+    folded = item.casefold()
+    close = [c for c in choices if c.casefold() == folded]
+    close = close or difflib.get_close_matches(item, choices, n=1)
+    return f"did you mean '{visible(close[0])}'?" if close else None

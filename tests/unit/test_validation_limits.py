@@ -300,7 +300,7 @@ def test_100000_bad_rows_give_bounded_reports_and_a_full_csv(tmp_path, capsys):
         "column": "kind",
         "value": "IRF",
         "problem": "code not in its list",
-        "expected": "one of: rcp, irf, reo",
+        "expected": "one of: rcp, irf, reo — did you mean 'irf'?",
     }
     # A guard against anything quadratic, not a benchmark: about 5 s on the 2-core machine.
     assert elapsed < 60, elapsed

@@ -15,6 +15,7 @@ from meeting_report import validate_stage
 from meeting_report.validate_stage import (
     InvalidInputs,
     ValidationIncomplete,
+    marked,
     stale_outputs_notice,
     validate_or_stop,
 )
@@ -177,3 +178,56 @@ def test_crashed_run_says_the_documents_are_stale(tmp_path, capsys):
     assert "is not valid JSON" in err[0]
     assert err[1].startswith("No documents have been built from these inputs")
     assert "No documents have been built" in read(paths["report_html"])
+
+
+# --- what a reader cannot see, shown on the page -----------------------------------------------
+
+
+def test_marked_names_hidden_characters_and_shows_edge_spaces():
+    space = '<span class="space-mark" title="space">␣</span>'
+    assert marked("almaty ") == f"almaty{space}"
+    assert marked("  a b ") == f"{space}{space}a b{space}"  # a space inside is just a space
+    assert marked("afr\u200bica") == (
+        'afr<span class="hidden-char">⟨U+200B zero-width space⟩</span>ica'
+    )
+    assert marked("x\u00a0") == 'x<span class="hidden-char">⟨U+00A0 no-break space⟩</span>'
+    assert marked("\x07") == '<span class="hidden-char">⟨U+0007 control character⟩</span>'
+    # Escaped: a cell is text, whatever it holds.
+    assert marked("<b>&</b> ") == f"&lt;b&gt;&amp;&lt;/b&gt;{space}"
+    assert marked("x" * 300) == "x" * 199 + "…"
+
+
+def test_page_marks_stray_characters_and_says_the_fix_as_a_sentence(tmp_path):
+    paths = stage(tmp_path)
+    Path(paths["raw_dir"], "regions.csv").write_text(
+        "region_id,name\nafrica ,Africa\neur\u200bope,<i>Europe</i>\n", encoding="utf-8"
+    )
+    Path(paths["raw_dir"], "responses.csv").write_text(
+        "entity_id,status\nacp_euu,formulated\n", encoding="utf-8"
+    )
+    with pytest.raises(InvalidInputs):
+        validate_or_stop(**paths)
+    page = read(paths["report_html"])
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].strip().splitlines()
+    assert rows == [
+        "<tr><td>regions.csv</td><td>2</td><td>region_id</td>"
+        '<td><code>africa<span class="space-mark" title="space">␣</span></code></td>'
+        "<td>a space at the end</td><td>&#39;africa&#39;</td></tr>",
+        "<tr><td>regions.csv</td><td>3</td><td>region_id</td>"
+        '<td><code>eur<span class="hidden-char">⟨U+200B zero-width space⟩</span>ope</code></td>'
+        "<td>an invisible character (U+200B zero-width space)</td>"
+        "<td>&#39;europe&#39;</td></tr>",
+        "<tr><td>responses.csv</td><td>2</td><td>entity_id</td><td><code>acp_euu</code></td>"
+        "<td>unknown entity_id (not in entities.csv)</td>"
+        "<td>one of: acp_eu, 007"
+        '<span class="hint">Did you mean &#39;acp_eu&#39;?</span></td></tr>',
+    ]
+    assert "<i>" not in page
+    # The CSV says the same in one sentence a spreadsheet shows.
+    assert read(paths["report_csv"]).splitlines()[1:] == [
+        "regions.csv,2,region_id,africa ,a space at the end,'africa'",
+        "regions.csv,3,region_id,eur<U+200B>ope,an invisible character (U+200B zero-width space),"
+        "'europe'",
+        "responses.csv,2,entity_id,acp_euu,unknown entity_id (not in entities.csv),"
+        "\"one of: acp_eu, 007 — did you mean 'acp_eu'?\"",
+    ]
