@@ -68,7 +68,7 @@ TEMPLATES_DIR = wf("templates")
 ASSETS_DIR = wf("assets")
 REPORT_TEMPLATES = {
     name: f"{TEMPLATES_DIR}/{name}.html.j2"
-    for name in ("validation", "reconciliation", "changes")
+    for name in ("validation", "reconciliation", "changes", "overview")
 }
 DOCUMENT_TEMPLATES = sorted(
     str(p)
@@ -87,16 +87,28 @@ except ConfigError as error:
     sys.stderr.write(f"Configuration error: {error}\n")
     raise SystemExit(1)
 
+
+def write_overview(status, message=None):
+    """build/index.html, the page to open first, says how every run ended."""
+    from meeting_report.overview import write_overview as write
+
+    write(BUILD, RESULTS, DOCS, status, TEMPLATES_DIR, message)
+
+
 # Nothing is planned, let alone rendered, from invalid inputs: every problem is listed and
 # the validation report rewritten (whatever the outcome) before Snakemake exits with status 1.
-validate_or_stop(
-    RAW,
-    config["schema"],
-    f"{BUILD}/validation.html",
-    f"{BUILD}/validation.csv",
-    manifest=f"{BUILD}/manifest.json",
-    templates_dir=TEMPLATES_DIR,
-)
+try:
+    validate_or_stop(
+        RAW,
+        config["schema"],
+        f"{BUILD}/validation.html",
+        f"{BUILD}/validation.csv",
+        manifest=f"{BUILD}/manifest.json",
+        templates_dir=TEMPLATES_DIR,
+    )
+except SystemExit:
+    write_overview("invalid")
+    raise
 
 
 def raw(name):
@@ -256,6 +268,7 @@ onsuccess:
         ],
         config=config,
     )
+    write_overview("built")
 
 
 # A failed run leaves the last successful build's documents in place: say so, so that nobody
@@ -264,3 +277,4 @@ onerror:
     notice = stale_outputs_notice(f"{BUILD}/manifest.json")
     if notice:
         sys.stderr.write(notice + "\n")
+    write_overview("failed", notice)
