@@ -215,6 +215,8 @@ rule render_document:
     input:
         unpack(doc_tables),
         narrative=doc_narrative,
+        # The published figures: each document's "About this edition" note.
+        reference=config["reference"],
         templates=DOCUMENT_TEMPLATES,
         assets=ASSETS,
         code=code("render_document.py"),

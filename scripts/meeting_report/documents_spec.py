@@ -47,7 +47,8 @@ DOCUMENT_NARRATIVE: dict[str, tuple[str, ...]] = {
         "recommendations/*.md",
         "publisher.md",
         "copyright.md",
+        "edition_note*.md",
     ),
-    "highlights": ("highlights.md",),
-    "annexes": ("annexes/**/*.md", "annexes/**/*.yaml", "highlights.md"),
+    "highlights": ("highlights.md", "edition_note*.md"),
+    "annexes": ("annexes/**/*.md", "annexes/**/*.yaml", "highlights.md", "edition_note*.md"),
 }
