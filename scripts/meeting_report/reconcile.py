@@ -13,6 +13,7 @@ or `mismatch` (differs and nobody knows why). Lists are compared as sets unless 
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -25,6 +26,7 @@ import jinja2
 import pandas as pd
 import yaml
 
+from meeting_report import published_pages
 from meeting_report.io import atomic_write_text
 from meeting_report.safe_csv import to_safe_csv_text
 
@@ -323,7 +325,11 @@ def compare(entry: Mapping[str, Any], ctx: Context) -> tuple[Any, str]:
 
 
 def reconcile(entries: Sequence[Mapping[str, Any]], ctx: Context) -> pd.DataFrame:
-    """One row per reference entry: published vs computed, with a status."""
+    """One row per reference entry: published vs computed, with a status.
+
+    The ROW_COLUMNS are the CSV's; PAGE_COLUMNS hold the two values as the HTML page shows them.
+    """
+    labels = value_labels(ctx.tables)
     rows = []
     for entry in entries:  # one iteration per published figure (about 150), not per data row
         computed, status = compare(entry, ctx)
@@ -337,9 +343,10 @@ def reconcile(entries: Sequence[Mapping[str, Any]], ctx: Context) -> pd.DataFram
                 "computed": show(computed),
                 "status": status,
                 "explanation": explanation,
+                **compared(entry["published"], computed, entry.get("order") == "strict", labels),
             }
         )
-    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+    return pd.DataFrame(rows, columns=[*ROW_COLUMNS, *PAGE_COLUMNS])
 
 
 def check(rows: pd.DataFrame, mode: str = "warn") -> list[str]:
@@ -459,6 +466,67 @@ def edition_note(
 
 
 # --- writing ----------------------------------------------------------------------------------
+# The CSV keeps ids and seed lines for maintainers; the HTML page is for a reader with the
+# published report at hand: places as its sections and pages, values as its names.
+
+PAGE_COLUMNS = ["published_shown", "computed_shown"]
+_SEED_LINE_SPEC = re.compile(r"seed lines? ((?:\d+(?:–\d+)?)(?:(?:, | and )\d+(?:–\d+)?)*)")
+
+
+def compared(published: Any, computed: Any, ordered: bool, labels: Mapping[str, str]) -> dict:
+    """The two values as the page shows them: ids as names and, for lists, items in one order
+    (by name, unless the order is what is compared), each flagged if the other side lacks it."""
+    if not (isinstance(published, list) and isinstance(computed, list)):
+        return {
+            "published_shown": readable(published, labels),
+            "computed_shown": readable(computed, labels),
+        }
+
+    def items(values: list[Any], other: list[Any]) -> list[dict[str, Any]]:
+        others = {str(v) for v in other}
+        shown = [{"text": readable(v, labels), "only": str(v) not in others} for v in values]
+        return shown if ordered else sorted(shown, key=lambda item: _by_name(item["text"]))
+
+    return {
+        "published_shown": items(published, computed),
+        "computed_shown": items(computed, published),
+    }
+
+
+def _by_name(text: str) -> list[Any]:
+    """Alphabetical, case aside, with numbers in order ("theme 2" before "theme 10")."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+def seed_lines(where: str) -> list[int]:
+    """The seed lines a `where` names ("seed lines 1171 and 1183", "seed lines 1657–1668")."""
+    spec = _SEED_LINE_SPEC.search(where)
+    lines: list[int] = []
+    for part in re.split(r", | and ", spec.group(1)) if spec else []:
+        first, _, last = part.partition("–")
+        lines += range(int(first), int(last or first) + 1)
+    return lines
+
+
+def published_page(where: str) -> str:
+    """Where the published report prints a `where`: "page 8", "pages 8–9", "between pages 10
+    and 13", or, where its text does not fix the page, "Annex 9 starts on page 63"; "" if
+    `where` names no seed line."""
+    lines = seed_lines(where)
+    if not lines:
+        return ""
+    firsts = [span[0] for span in published_pages.PAGES]
+    spans = [published_pages.PAGES[bisect.bisect_right(firsts, n) - 1] for n in lines]
+    if any(n < span[0] or n > span[1] for n, span in zip(lines, spans, strict=True)):
+        return ""  # before the Introduction: no entry is there
+    if any(last is None for *_, last in spans):
+        starts = [s for s in published_pages.SECTIONS if s[0] <= min(lines)]
+        _, page, name = starts[-1]
+        return f"{name} starts on page {page}"
+    low, high = min(s[2] for s in spans), max(s[3] for s in spans)
+    if all(s[2] == s[3] for s in spans):
+        return f"page {low}" if low == high else f"pages {low}–{high}"
+    return f"between pages {low} and {high}"
 
 
 def render_html(rows: pd.DataFrame, template_path: str | os.PathLike[str], title: str) -> str:
@@ -470,9 +538,22 @@ def render_html(rows: pd.DataFrame, template_path: str | os.PathLike[str], title
         keep_trailing_newline=True,
     )
     counts = rows["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    page_rows = []
+    for row in rows.to_dict(orient="records"):
+        page_rows.append(
+            {
+                **row,
+                # Break points after dots and underscores: a long id wraps in its column.
+                "id_parts": re.split(r"(?<=[._])", row["id"]),
+                "place": place(row["where"]),
+                "page": published_page(row["where"]),
+                "published_shown": row.get("published_shown", row["published"]),
+                "computed_shown": row.get("computed_shown", row["computed"]),
+            }
+        )
     return environment.get_template(template_file.name).render(
         title=title,
-        rows=rows.to_dict(orient="records"),
+        rows=page_rows,
         counts={status: int(n) for status, n in counts.items()},
         total=len(rows),
     )
@@ -485,5 +566,5 @@ def write_reconciliation(
     template_path: str | os.PathLike[str],
     title: str = "Reconciliation with the published GRCP 7 report (2017)",
 ) -> None:
-    atomic_write_text(csv_path, to_safe_csv_text(rows))
+    atomic_write_text(csv_path, to_safe_csv_text(rows[ROW_COLUMNS]))
     atomic_write_text(html_path, render_html(rows, template_path, title))

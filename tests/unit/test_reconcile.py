@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -19,12 +21,15 @@ from meeting_report.reconcile import (
     load_reference,
     note_anchor,
     place,
+    published_page,
     readable,
     reconcile,
+    seed_lines,
     value_labels,
     values_equal,
     write_reconciliation,
 )
+from tools import published_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "reconciliation.html.j2"
@@ -249,3 +254,125 @@ def test_edition_note_without_survey_data_computes_nothing():
     assert note["notes"] == [] and set(note["links"]) == {"a.match", "b.explained", "c.mismatch"}
     with pytest.raises(ValueError, match="no survey data"):
         edition_note(ENTRIES, None, ("line",))
+
+
+# ------------------------------------------------------------------------ the page a reader opens
+
+
+def _page(tmp_path, entries, ctx) -> str:
+    write_reconciliation(reconcile(entries, ctx), tmp_path / "r.csv", tmp_path / "r.html", TEMPLATE)
+    return (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def _cells(html: str, row_id: str) -> list[str]:
+    """The cells of one row of the page, tags and all, in column order."""
+    row = re.search(rf'<tr id="{re.escape(row_id)}"[^>]*>(.*?)</tr>', html, re.DOTALL)
+    return [c.strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row.group(1), re.DOTALL)]
+
+
+def test_page_names_places_by_section_and_page_not_seed_line():
+    assert published_page("Introduction, seed line 105") == "page 7"
+    assert published_page("Introduction, footnote 1, seed line 115") == "page 7"
+    assert published_page("Section 1 (Background), seed line 131") == "page 8"
+    assert published_page("Section 1 (Background), seed line 143") == "page 9"
+    assert published_page("Section 1, seed lines 131 and 143") == "pages 8–9"
+    # Between two footnotes the text does not say where the page breaks.
+    assert published_page("Section 3.1, seed line 200") == "between pages 10 and 13"
+    # Annex 9 has no later section to close it: the page it starts on.
+    assert published_page(
+        "Annex 9, Appendix 5 (Europe), table, column RCP, seed lines 1657–1668"
+    ) == ("Annex 9 starts on page 63")
+    assert published_page("line 1") == ""
+    assert seed_lines("Annex 9, seed lines 1171–1173, 1180 and 1183") == [
+        1171,
+        1172,
+        1173,
+        1180,
+        1183,
+    ]
+
+
+def test_published_pages_are_generated_from_the_seed(seed_text):
+    # Pages come from the report's table of contents and its footnotes, never typed by hand.
+    module = ROOT / "scripts" / "meeting_report" / "published_pages.py"
+    assert module.read_text(encoding="utf-8") == published_pages.module_text(seed_text), (
+        "rerun: PYTHONPATH=scripts .venv/bin/python tools/published_pages.py"
+    )
+    # Each section starts on the page the table of contents gives it.
+    lines = seed_text.split("\n")
+    ranges = published_pages.page_ranges(lines)
+    for line, page, _ in published_pages.sections(lines):
+        assert ranges[line - 1] == (page, page)
+
+
+def test_page_prints_compared_lists_in_one_order_by_name(ctx, tmp_path):
+    ctx.tables["entities"] = pd.DataFrame(
+        {"entity_id": ["acp_eu", "midwa", "gfmd"], "short_name": ["ACP–EU", "MIDWA", "GFMD"]}
+    )
+    ctx.overview["absent"] = ["midwa", "gfmd"]
+    entries = [
+        {
+            "id": "intro.absent_respondents",
+            "where": "Introduction, footnote 1, seed line 115",
+            "quote": "ACP–EU and MIDWA did not attend",
+            "published": ["midwa", "acp_eu"],
+            "computed": "overview.absent",
+        },
+        dict(ENTRIES[2], order="strict"),
+    ]
+    html = _page(tmp_path, entries, ctx)
+    figure, where, _, published, computed, status, _ = _cells(html, "intro.absent_respondents")
+    assert figure == "<code>intro.<wbr>absent_<wbr>respondents<wbr></code>"
+    assert where == 'Introduction, footnote 1<span class="page">page 7</span>'
+    # Both sides alphabetical by the report's names; what one side lacks is highlighted.
+    assert published == "<mark>ACP–EU</mark>; MIDWA"
+    assert computed == "<mark>GFMD</mark>; MIDWA"
+    assert status == "mismatch"
+    # A list whose order is compared keeps its order.
+    assert _cells(html, "c.mismatch")[3:5] == [
+        "h; c; n; <mark>d</mark>",
+        "h; c; n",
+    ]
+    assert "seed line" not in html
+    # The CSV keeps what maintainers need: ids, seed lines, the reference's order.
+    rows = pd.read_csv(tmp_path / "r.csv", dtype=str, keep_default_na=False)
+    assert rows.loc[0, "where"] == "Introduction, footnote 1, seed line 115"
+    assert (rows.loc[0, "published"], rows.loc[0, "computed"]) == ("midwa; acp_eu", "midwa; gfmd")
+
+
+def test_page_fits_a_1280_pixel_window(ctx, tmp_path):
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(chromium):
+        pytest.skip(f"Chromium is not at {chromium} (apt-get install chromium)")
+    # The widest cells of the real page: a 41-character id, long lists, a long explanation.
+    wide = {
+        "id": "cross.tier_three_except_americas.elements",
+        "where": "Annex 9, Appendix 4 (Asia, Pacific and the Middle East), table, column REO "
+        "(empty), seed lines 1508–1519",
+        "quote": "Priorities for three out of four Regions " * 3,
+        "published": [f"asia_pacific_middle_east_{n}" for n in range(12)],
+        "computed": {"fn": "cross_tier", "regions_recurrent": 4, "missing": []},
+        "explanation": "data/raw/provenance/survey_elements.md " * 20,
+    }
+    html = _page(tmp_path, [*ENTRIES, wide], ctx)
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        html.replace(
+            "</body>",
+            "<script>document.body.dataset.width = document.documentElement.scrollWidth + ' '"
+            " + window.innerWidth;</script></body>",
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1280,900", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+        # The machine's fonts, as a reader's browser has them, not the documents' bundled ones.
+        env={k: v for k, v in os.environ.items() if not k.startswith("FONTCONFIG")},
+    )  # fmt: skip
+    scroll_width, window_width = map(
+        int, re.search(r'data-width="(\d+) (\d+)"', result.stdout).groups()
+    )
+    assert window_width == 1280 and scroll_width <= window_width
