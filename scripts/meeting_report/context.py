@@ -14,7 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from meeting_report.wording import Counted, Item, Run, Wording, clauses, count_case, item
+from meeting_report.wording import (
+    Counted,
+    Item,
+    Run,
+    Wording,
+    clauses,
+    count_case,
+    item,
+    join_items,
+    plain,
+)
 
 PARTNER_KINDS = ("reo", "un_rc")
 ISCM_KINDS = ("global_process", "rcp", "irf")
@@ -721,6 +731,7 @@ def absent_themes_sentence(facts: SurveyFacts, region_id: str) -> list[Run]:
     slots = {
         "theme": by_id[absent[0]]["name"],
         "themes": [item(by_id[t]["short_name"]) for t in absent],
+        "numbers": [by_id[t]["number"] for t in absent],
     }
     return facts.region_wording(region_id).say("absent_themes", slots, count_case(len(absent)))
 
@@ -833,6 +844,9 @@ def build_context(
         ctx["recommendations"] = recs
     if "regions" in tables:
         ctx["regions"] = records(tables["regions"])
+        # As Annex 9's title lists them: "Africa, …, Asia, Pacific and the Middle East, and Europe".
+        regions_named = [item(r["short_name"]) for r in ctx["regions"]]
+        ctx["regions_listed"] = plain(join_items(regions_named, "and"))
         # The meeting numbered its breakout groups in another order than the overviews' rows.
         ctx["breakout_groups"] = sorted(ctx["regions"], key=lambda r: int(r["breakout_group"]))
     if "themes" in tables and "elements" in tables:

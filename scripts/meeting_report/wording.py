@@ -17,6 +17,8 @@ A slot is `{name}` or `{name:format}`; what a format means depends on the slot's
   when an item holds an "and" of its own ("Asia, Pacific and the Middle East, and Europe");
 - a list of `Counted` (a number with its singular and plural label): as `and`, the number
   formatted as above (`{kinds:digits}` → "5 RCPs, 5 IRFs and 1 Partner organization");
+- a list of whole numbers: in digits, three or more in a row as a range, as `and` by default
+  ("1–3 and 6");
 - runs (a sentence already built): as they are.
 
 Only the named slots are replaced (no attribute access, unlike str.format), and a slot the
@@ -142,6 +144,23 @@ def _counted(values: Sequence[Counted], fmt: str | None) -> list[Run]:
     return join_items(items, "and")
 
 
+def number_ranges(values: Sequence[int]) -> list[Item]:
+    """[1, 2, 3, 6] → items "1–3" and "6": three or more consecutive numbers as a range."""
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    items: list[Item] = []
+    for run in runs:
+        if len(run) > 2:
+            items.append(item(f"{run[0]}–{run[-1]}"))
+        else:
+            items.extend(item(str(n)) for n in run)
+    return items
+
+
 def render_slot(value: Any, fmt: str | None) -> list[Run]:
     if isinstance(value, bool):
         raise WordingError(f"a yes/no value cannot be printed: {value!r}")
@@ -155,6 +174,8 @@ def render_slot(value: Any, fmt: str | None) -> list[Run]:
         raise WordingError(f"unknown text format {fmt!r} (text, lower_first)")
     if isinstance(value, list) and value and all(isinstance(v, Counted) for v in value):
         return _counted(value, fmt)
+    if isinstance(value, list) and value and all(type(v) is int for v in value):
+        return join_items(number_ranges(value), fmt or "and")
     if isinstance(value, list) and all(isinstance(v, dict) for v in value):
         return [dict(run) for run in value]  # runs of a sentence built before
     if isinstance(value, list):

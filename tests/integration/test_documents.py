@@ -126,8 +126,9 @@ def test_annex9_is_generated_from_the_survey(built):
     for phrase in [
         "twelve entities covering africa were requested",
         "global compact theme 3: seven respondents",
-        "seven respondents (5+5 dialogue; acp–eu migration dialogue; igad-rcp; midcas; midsa; "
-        "midwa; and pafom) had formulated concrete recommendations",
+        # (5+5 Dialogue and ACP–EU carry footnotes 57 and 58 here: their calls are in the text.)
+        "seven respondents (5+5 dialogue;",
+        "igad-rcp; midcas; midsa; midwa; and pafom) had formulated concrete recommendations",
         "no feedback has been received from: caribbean migration consultations (cmc) and south "
         "american conference on migration (sacm)",
         "only the acp–eu migration dialogue and the budapest process have formulated "

@@ -350,22 +350,18 @@ def test_regions_without_subregions_print_no_subregion_sentences(built_annexes):
 
 
 @pytest.mark.slow
-def test_absence_sentence_names_every_theme_only_acp_eu_addresses(tables, built_annexes):
+def test_absence_sentence_names_every_theme_only_acp_eu_addresses(built_annexes):
     # The Americas' themes with one respondent (lines 1401–1425): ACP–EU, which lists every
     # element, and nobody else. The report's sentence (line 1395) names theme 2 only; the data
     # name all of them (data/reference/published_2017.yaml, americas.themes_without_…).
-    themes = tables["themes"]
-    only_acp_eu = [
-        short
-        for short, count in zip(themes["short_name"], THEME_RESPONDENTS["americas"], strict=True)
-        if count == 1
-    ]
-    assert len(only_acp_eu) == 4
+    only_acp_eu = {n for n, count in enumerate(THEME_RESPONDENTS["americas"], 1) if count == 1}
+    assert only_acp_eu == {1, 2, 3, 6}
     americas = as_text(annex9_part(built_annexes["html"], "americas"))
-    opening = (
-        "None of the respondents seem to have formulated recommendations on the global compact"
-    )
+    opening = "None of the respondents seem to have formulated recommendations on the global"
     sentence = americas.split(opening, 1)[1].split(".", 1)[0]
-    assert [name for name in only_acp_eu if name in sentence] == only_acp_eu
+    named = set()
+    for first, last in re.findall(r"(\d+)(?:–(\d+))?", sentence):
+        named |= set(range(int(first), int(last or first) + 1))
+    assert named == only_acp_eu
     for region in ("africa", APME, "europe"):
         assert opening not in as_text(annex9_part(built_annexes["html"], region))

@@ -115,6 +115,7 @@ def make_context() -> dict[str, Any]:
                 "elements": 3,
             },
             "regions": REGIONS,
+            "regions_listed": "Africa and Europe",
             "themes": THEMES,
             "recommendations": {
                 "priority": [

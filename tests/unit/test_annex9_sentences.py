@@ -88,6 +88,11 @@ def test_counted_labels_agree_with_their_number():
     assert plain(fill("{k}", {"k": kinds})) == "five RCPs and one IRF"
 
 
+def test_numbers_in_a_row_become_a_range():
+    assert plain(fill("themes {n}", {"n": [6, 1, 2, 3]})) == "themes 1–3 and 6"
+    assert plain(fill("themes {n}", {"n": [1, 2, 4]})) == "themes 1, 2 and 4"
+
+
 def test_text_slots_and_lower_first():
     assert (
         plain(fill("on {t:lower_first}.", {"t": "Irregular migration"}))
@@ -209,7 +214,7 @@ WORDING: dict[str, Any] = {
         "not_formulated": {"one": "{names} had not.", "other": "{names:and} had not."},
         "absent_themes": {
             "one": "None on {theme:lower_first}.",
-            "other": "None on {themes:semi_and}.",
+            "other": "None on {themes:semi_and} ({numbers}).",
         },
         "theme_label": "Theme {number:digits}:",
         "theme_count": {"one": "{count} respondent.", "other": "{count} respondents."},
@@ -309,7 +314,7 @@ def test_absence_sentence_for_themes_only_an_all_elements_respondent_addresses(f
 
 def test_absence_sentence_lists_several_themes_by_short_name(facts):
     facts.overview["regions"]["south"]["themes_without_specific_respondents"] = ["T1", "T2"]
-    assert plain(absent_themes_sentence(facts, "south")) == "None on rights; and work."
+    assert plain(absent_themes_sentence(facts, "south")) == "None on rights; and work (1 and 2)."
 
 
 def test_no_absence_sentence_without_respondents(facts):
