@@ -50,6 +50,10 @@ from meeting_report.workflow import (  # noqa: E402
 configfile: "config.yaml"
 
 
+# `snakemake --report report.html`: the documents, summaries and checks with their provenance.
+report: "report/workflow.rst"
+
+
 validate(config, "schemas/config.schema.yaml")
 
 RAW = config["raw_dir"]
@@ -156,7 +160,12 @@ rule compute_summaries:
         **{name: raw(name) for name in SURVEY_TABLES},
         code=code("compute_summaries.py"),
     output:
-        **SUMMARY_FILES,
+        **{
+            name: report(
+                path, caption="report/summaries.rst", category="Survey summaries"
+            )
+            for name, path in SUMMARY_FILES.items()
+        },
     log:
         f"{BUILD}/logs/compute_summaries.log",
     # Every document that shows the survey waits on it.
@@ -179,7 +188,11 @@ rule reconcile:
         code=code("reconcile.py"),
     output:
         csv=f"{BUILD}/reconciliation.csv",
-        html=f"{BUILD}/reconciliation.html",
+        html=report(
+            f"{BUILD}/reconciliation.html",
+            caption="report/reconciliation.rst",
+            category="Checks",
+        ),
     log:
         f"{BUILD}/logs/reconcile.log",
     conda:
@@ -221,8 +234,18 @@ rule render_document:
         assets=ASSETS,
         code=code("render_document.py"),
     output:
-        html=f"{BUILD}/html/{{doc}}.html",
-        pdf=f"{BUILD}/pdf/{{doc}}.pdf",
+        html=report(
+            f"{BUILD}/html/{{doc}}.html",
+            caption="report/document.rst",
+            category="Documents",
+            labels={"document": "{doc}", "format": "HTML"},
+        ),
+        pdf=report(
+            f"{BUILD}/pdf/{{doc}}.pdf",
+            caption="report/document.rst",
+            category="Documents",
+            labels={"document": "{doc}", "format": "PDF"},
+        ),
         print_html=f"{RESULTS}/print/{{doc}}.html",
         sources=f"{RESULTS}/print/{{doc}}.sources.json",
     log:

@@ -35,6 +35,7 @@ PROJECT_ITEMS = (
     "assets",
     "content",
     "data",
+    "report",
 )
 
 

@@ -59,8 +59,18 @@ def test_the_overview_says_when_inputs_are_invalid(project):
 
 def test_the_overview_says_when_a_step_failed(project):
     path = project / "content" / "highlights.md"
-    path.write_text(path.read_text(encoding="utf-8") + "{{ meeting.__class__ }}\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "{{ meeting.__class__ }}\n", encoding="utf-8"
+    )
     assert snakemake(project, "--cores", "1").returncode != 0
     text = (project / "build" / "index.html").read_text(encoding="utf-8")
     assert "The last run failed" in text
     assert "from the last successful build" in text
+
+
+def test_snakemakes_own_report_lists_the_documents_and_summaries(project):
+    result = snakemake(project, "--report", "report.html")
+    assert result.returncode == 0, result.stderr
+    page = (project / "report.html").read_text(encoding="utf-8")
+    for text in ("Documents", "Survey summaries", "Checks", "annexes.pdf", "cross_regional.csv"):
+        assert text in page, text
