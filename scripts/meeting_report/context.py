@@ -2,7 +2,7 @@
 
 Templates do no arithmetic and call no pandas: every count, list and name they print is prepared
 here (STYLE.md). The result is JSON-ready (str, int, float, bool, list, dict), except
-`survey.annex9`, which words Annex 9's sentences when the template hands it the wording file
+`annex9`, which words Annex 9's sentences when the template hands it the wording file
 (narrative, read when the document renders).
 """
 
@@ -341,10 +341,8 @@ def survey_context(
     theme_respondents: pd.DataFrame,
     recurrent: pd.DataFrame,
     tiers: list[dict[str, Any]],
-    *,
-    dates: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The survey figures and lists, and `annex9`, which words Annex 9's sentences."""
+    """The survey figures and lists (plain data: narrative files see them)."""
     entities = tables["entities"]
     regions = records(tables["regions"])
     themes = themes_with_elements(tables["themes"], tables["elements"])
@@ -383,7 +381,6 @@ def survey_context(
             for r in region_blocks
         ],
     }
-    survey["annex9"] = Annex9Sentences(tables, overview, themes, dict(dates or {}))
     return survey
 
 
@@ -782,7 +779,7 @@ def region_sentences(facts: SurveyFacts, region_id: str) -> dict[str, Any]:
 
 @dataclass(eq=False)
 class Annex9Sentences:
-    """Annex 9's sentences, worded: `survey.annex9.worded(wording, footnotes)` in the template.
+    """Annex 9's sentences, worded: `annex9.worded(wording, footnotes)` in the template.
 
     The wording (content/annexes/annex9_wording.yaml) and the footnotes (footnotes.yaml) are
     narrative, which the template reads when it renders; the data stay in the context.
@@ -875,7 +872,13 @@ def build_context(
             summaries["theme_respondents"],
             summaries["recurrent_elements"],
             summaries["tiers"],
-            dates=config.get("survey"),
+        )
+        # Not in `survey`: narrative files see that, and may read plain data only.
+        ctx["annex9"] = Annex9Sentences(
+            tables,
+            summaries["overview"],
+            themes_with_elements(tables["themes"], tables["elements"]),
+            dict(config.get("survey") or {}),
         )
     ctx["counts"] = {
         key: len(value)
