@@ -365,3 +365,50 @@ def test_absence_sentence_names_every_theme_only_acp_eu_addresses(built_annexes)
     assert named == only_acp_eu
     for region in ("africa", APME, "europe"):
         assert opening not in as_text(annex9_part(built_annexes["html"], region))
+
+
+# --- the notes are data: printed as text, and each where it belongs ----------------------------
+
+
+def annex9_html(notes: pd.DataFrame) -> str:
+    """Annex 9's print HTML from the real data with `notes` as entity_notes.csv."""
+    import yaml
+
+    from meeting_report.context import build_context
+    from meeting_report.documents import survey_summaries
+    from meeting_report.documents_spec import DOCUMENT_TABLES
+    from meeting_report.render import render_html
+    from meeting_report.workflow import document_config
+
+    tables = read_raw_tables(RAW, DOCUMENT_TABLES["annexes"]) | {"entity_notes": notes}
+    config = document_config(yaml.safe_load((ROOT / "config.yaml").read_text()), True)
+    context = build_context("annexes", config, tables, survey_summaries(tables, RecurrenceRule()))
+    context["charts"] = {"theme_heatmap": "<svg/>", "recurrence_matrix": "<svg/>"}
+    return render_html(
+        "_annex9.html.j2",
+        context,
+        medium="print",
+        content_dir=ROOT / "content",
+        assets_dir=ROOT / "assets",
+        templates_dir=ROOT / "templates",
+    )
+
+
+def test_a_note_is_printed_as_text():
+    notes = read_raw_tables(RAW, ["entity_notes"])["entity_notes"]
+    notes.loc[notes["entity_id"] == "gfmd", "note"] = "<script>x</script> [a](javascript:b)"
+    printed = annex9_html(notes)
+    assert 'GFMD<span class="footnote">&lt;script&gt;x&lt;/script&gt; [a](javascript:b)</span>' in (
+        printed
+    )
+    assert "<script>" not in printed
+
+
+def test_a_note_whose_entity_is_not_named_at_its_place_stops_the_render():
+    notes = read_raw_tables(RAW, ["entity_notes"])["entity_notes"]
+    # The Khartoum Process answered for Africa and Europe, not for the Americas.
+    extra = pd.DataFrame(
+        [["khartoum", "americas", "recommendations", "A note."]], columns=notes.columns
+    )
+    with pytest.raises(ValueError, match=r"khartoum \(americas, recommendations\)"):
+        annex9_html(pd.concat([notes, extra], ignore_index=True))
