@@ -224,13 +224,13 @@ def region_block(
     theme_respondents: pd.DataFrame,
     recurrent: pd.DataFrame,
 ) -> dict[str, Any]:
-    """One regional overview's figures and lists (Annex 9, Appendices 2–5)."""
+    """One regional overview's figures, table and lists (Annex 9, Appendices 2–5); its
+    sentences are `region_sentences`."""
     entities = tables["entities"]
     info = entities.set_index("entity_id")
     rid = region["region_id"]
     block = overview["regions"][rid]
     by_kind_ids = block["respondents_by_kind"]
-    with_elements = list(block["with_elements"])
 
     def long_names(ids: Sequence[str]) -> list[str]:
         return [long_name(info.loc[e].to_dict()) for e in sort_for_listing(list(ids), entities)]
@@ -239,21 +239,9 @@ def region_block(
         **region,
         "invited": block["invited"],
         "responded": block["responded"],
-        "all_responded": block["responded"] == block["invited"],
         "respondents_table": {
             kind: long_names(by_kind_ids[kind]) for kind in ("rcp", "irf", "reo", "un_rc")
         },
-        "counts_by_kind": {
-            "rcp": len(by_kind_ids["rcp"]),
-            "irf": len(by_kind_ids["irf"]) + len(by_kind_ids["global_process"]),
-            "partner": sum(len(by_kind_ids[k]) for k in PARTNER_KINDS),
-        },
-        "not_responded": long_names(block["not_responded"]),
-        "formulated": _names_of(with_elements, entities),
-        "not_formulated": _names_of(
-            [e for e in block["respondents"] if e not in with_elements], entities
-        ),
-        "all_themes": _names_of(block["all_themes"], entities),
         "themes": region_themes(rid, themes, theme_respondents, recurrent),
         "practices": practices_context(
             tables["good_practices"], tables["good_practice_categories"], rid
@@ -376,10 +364,6 @@ def survey_context(
             theme_by_id[t]["name"] for t in overview["themes_recurrent_everywhere"]
         ],
         "chart_tables": chart_tables(themes, region_blocks),
-        "themes_with_recurrent_by_region": [
-            {"region": r["name"], "count": sum(1 for t in r["themes"] if t["recurrent"])}
-            for r in region_blocks
-        ],
     }
     return survey
 
