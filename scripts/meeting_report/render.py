@@ -232,6 +232,9 @@ def _weasyprint() -> Any:
     import weasyprint
     import weasyprint.urls
 
+    from meeting_report import weasyprint_fixes
+
+    weasyprint_fixes.apply()
     return weasyprint
 
 
