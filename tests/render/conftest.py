@@ -331,5 +331,11 @@ def env(tmp_path: Path):
 
     stub = tmp_path / "stub_templates"
     stub.mkdir()
-    (stub / "_annex9.html.j2").write_text("<p>Annex 9 stub.</p>\n", encoding="utf-8")
+    # With the real partial's appendix anchors: the table of contents links to them.
+    (stub / "_annex9.html.j2").write_text(
+        "<p>Annex 9 stub.</p>\n"
+        '<h2 id="annex-9-appendix-1">Appendix 1</h2>\n'
+        '{% for r in regions %}<h2 id="annex-9-{{ r.region_id }}">{{ r.name }}</h2>{% endfor %}\n',
+        encoding="utf-8",
+    )
     return make_environment([stub, TEMPLATES_DIR])
