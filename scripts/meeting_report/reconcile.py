@@ -232,6 +232,12 @@ def _respondents_absent(ctx: Context) -> list[str]:
     return [e for e in ctx.tables["entities"]["entity_id"] if e in set(respondents) - present]
 
 
+def _theme_name(ctx: Context, theme: str) -> str:
+    """A theme's name as themes.csv gives it (the documents print it so everywhere)."""
+    themes = ctx.tables["themes"]
+    return str(themes.loc[themes["theme_id"] == theme, "name"].iloc[0])
+
+
 COMPUTATIONS: dict[str, Callable[..., Any]] = {
     "count": _count,
     "sum": _sum,
@@ -253,6 +259,7 @@ COMPUTATIONS: dict[str, Callable[..., Any]] = {
     "count_participant_entities": _count_participant_entities,
     "entity_status": _entity_status,
     "respondents_absent": _respondents_absent,
+    "theme_name": _theme_name,
 }
 
 
