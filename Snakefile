@@ -139,7 +139,6 @@ rule all:
     input:
         f"{BUILD}/validation.html",
         f"{BUILD}/reconciliation.html",
-        f"{BUILD}/changes.html",
         expand(f"{BUILD}/html/{{doc}}.html", doc=DOCS),
         expand(f"{BUILD}/pdf/{{doc}}.pdf", doc=DOCS),
 
@@ -203,27 +202,6 @@ rule reconcile:
         "scripts/reconcile.py"
 
 
-rule report_changes:
-    input:
-        **SUMMARY_FILES,
-        regions=raw("regions"),
-        themes=raw("themes"),
-        template=REPORT_TEMPLATES["changes"],
-        code=code("report_changes.py"),
-    output:
-        html=f"{BUILD}/changes.html",
-        text=f"{BUILD}/changes.txt",
-    log:
-        f"{BUILD}/logs/report_changes.log",
-    conda:
-        "envs/pipeline.yaml"
-    params:
-        summary_dir=lambda wildcards, input: os.path.dirname(input.overview),
-        previous_dir=f"{RESULTS}/previous_summary",
-    script:
-        "scripts/report_changes.py"
-
-
 rule render_document:
     input:
         unpack(doc_tables),
@@ -264,11 +242,24 @@ rule render_document:
         "scripts/render_document.py"
 
 
-# The build record is written by Snakemake itself once every job has succeeded, rather than by
-# a job: a last job after the documents would add half a second to every build.
+# The redline and the build record are written by Snakemake itself once every job has
+# succeeded, rather than by jobs: a last job after the documents would add half a second to
+# every build. (Snakemake skips this when there is nothing to do, which keeps the redline.)
 onsuccess:
     from meeting_report.manifest import write_build_manifest
+    from meeting_report.redline import update_redline
 
+    # First: the manifest records, and the overview shows, the redline. A failure to write
+    # this report about the build must not lose the build record.
+    try:
+        redline = update_redline(
+            BUILD, RESULTS, DOCS, RAW, REPORT_TEMPLATES["changes"]
+        )
+    except Exception as error:
+        sys.stderr.write(f"build/changes.html could not be written: {error!r}\n")
+    else:
+        if redline:
+            sys.stdout.write(redline)
     write_build_manifest(
         f"{BUILD}/manifest.json",
         inputs=[

@@ -87,6 +87,5 @@ def test_survey_elements_edit_reruns_summaries_and_the_documents_showing_them(pr
     assert planned_jobs(project) == {
         "compute_summaries": 1,
         "reconcile": 1,
-        "report_changes": 1,
         "render_document": 2,
     }

@@ -25,7 +25,6 @@ PACKAGE = ROOT / "scripts" / "meeting_report"
 RULE_SCRIPTS = {
     "compute_summaries": "compute_summaries.py",
     "reconcile": "reconcile.py",
-    "report_changes": "report_changes.py",
     "render_document": "render_document.py",
 }
 
@@ -82,7 +81,6 @@ def test_the_recurrence_rule_reruns_the_summaries_and_what_reads_them(project):
     assert planned(project) == {
         "compute_summaries": {""},
         "reconcile": {""},
-        "report_changes": {""},
         "render_document": {"summary_report", "annexes"},
     }
 
@@ -108,7 +106,7 @@ def rules_importing(module: Path) -> set[str]:
 
 
 # Jobs that read compute_summaries' results rerun when it does.
-DOWNSTREAM = {"compute_summaries": {"reconcile", "report_changes"}}
+DOWNSTREAM = {"compute_summaries": {"reconcile"}}
 
 
 def rules_naming(project: Path, path: str) -> tuple[set[str], set[str]]:

@@ -1,29 +1,33 @@
-"""The change report words each difference as the report would, and knows a first build."""
+"""The survey-figure changes are worded as the report words them: region names, theme numbers,
+element phrases and entity names, never a bare code."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pandas as pd
+from meeting_report.changes import ReportNames, describe_changes, load_snapshot, survey_changes
 
-from meeting_report.changes import describe_changes, load_snapshot, report_changes
-from tests.conftest import ROOT
-
-TEMPLATE = ROOT / "templates" / "changes.html.j2"
-
-REGIONS = pd.DataFrame(
-    {
-        "region_id": ["africa", "americas"],
-        "short_name": ["Africa", "Americas"],
-        "name": ["Africa", "the Americas"],
-    }
+NAMES = ReportNames.from_rows(
+    regions=[
+        {"region_id": "africa", "name": "Africa", "short_name": "Africa"},
+        {"region_id": "americas", "name": "the Americas", "short_name": "Americas"},
+    ],
+    themes=[{"theme_id": "T1", "number": "1"}, {"theme_id": "T4", "number": "4"}],
+    elements=[
+        {"element_id": "i", "phrase": "the effective protection of migrant rights"},
+        {"element_id": "h", "phrase": "remittances"},
+    ],
+    entities=[
+        {"entity_id": "cmc", "name": "Caribbean Migration Consultations", "short_name": "CMC"},
+        {"entity_id": "rcm", "name": "Regional Conference on Migration", "short_name": "RCM"},
+        {"entity_id": "igc", "name": "IGC", "short_name": "IGC"},
+    ],
 )
-THEMES = pd.DataFrame({"theme_id": ["T1", "T4"], "number": ["1", "4"]})
 
 
 def write_results(
-    folder: Path, americas_t1: int, americas_recurrent: list[str], responded: int
+    folder: Path, americas_t1: int, americas_recurrent: list[str], statuses: dict[str, str]
 ) -> Path:
     folder.mkdir(parents=True)
     (folder / "theme_respondents.csv").write_text(
@@ -44,6 +48,10 @@ def write_results(
         f"{'africa;americas' if 'i' in americas_recurrent else 'africa'}"
     )
     (folder / "cross_regional.csv").write_text("\n".join(cross) + "\n")
+    by_status: dict[str, list[str]] = {}
+    for entity, status in statuses.items():
+        by_status.setdefault(status, []).append(entity)
+    responded = 25 + len(statuses)
     (folder / "survey_overview.json").write_text(
         json.dumps(
             {
@@ -51,7 +59,8 @@ def write_results(
                 "responded": responded,
                 "iscm_responded": 20,
                 "response_rate": responded / 33,
-                "status_counts": {"formulated": 14, "in_process": 6, "unable_to_share": 7},
+                "status_counts": {s: len(e) for s, e in by_status.items()},
+                "entities_by_status": by_status,
             }
         )
     )
@@ -59,45 +68,61 @@ def write_results(
 
 
 def test_changes_in_the_reports_words(tmp_path):
-    old = load_snapshot(write_results(tmp_path / "old", 1, [], 27))
-    new = load_snapshot(write_results(tmp_path / "new", 2, ["i"], 28))
-    lines = describe_changes(old, new, REGIONS, THEMES)
-    assert "Americas, theme 1: respondents 1 → 2" in lines
-    assert "Americas, theme 1: element (i) is now recurrent" in lines
-    assert "Element (i) is now recurrent in all two regions (was 1)" in lines
-    assert "Responding entities: 27 → 28" in lines
-    assert "Response rate: 82% → 85%" in lines
-    assert not any("theme 4" in line for line in lines)
+    old = load_snapshot(
+        write_results(tmp_path / "old", 1, [], {"rcm": "formulated", "igc": "in_process"})
+    )
+    new = load_snapshot(
+        write_results(
+            tmp_path / "new",
+            2,
+            ["i"],
+            {"rcm": "formulated", "igc": "unable_to_share", "cmc": "formulated"},
+        )
+    )
+    assert describe_changes(old, new, NAMES) == [
+        "Responding entities: 27 → 28",
+        "Response rate: 82% → 85%",
+        "New respondent: Caribbean Migration Consultations (CMC), which has formulated "
+        "recommendations",
+        "IGC is now unable to share recommendations (it was in process of discussing its "
+        "recommendations)",
+        "Entities that have formulated recommendations: 1 → 2",
+        "Entities in process of discussing their recommendations: 1 → 0",
+        "Entities unable to share recommendations: 0 → 1",
+        "Americas, theme 1: respondents 1 → 2",
+        "Americas, theme 1: the effective protection of migrant rights (element “i”) is now "
+        "recurrent",
+        "The effective protection of migrant rights (element “i”) is now recurrent in all two "
+        "regions (was 1)",
+    ]
 
 
-def test_no_change_and_first_build(tmp_path):
-    write_results(tmp_path / "summary", 1, [], 27)
-    tables = {"regions": REGIONS, "themes": THEMES}
-    html, text = tmp_path / "changes.html", tmp_path / "changes.txt"
-    first = report_changes(
-        tmp_path / "summary", tmp_path / "previous", tables, TEMPLATE, html, text
+def test_no_longer_recurrent_and_unknown_codes(tmp_path):
+    old = load_snapshot(write_results(tmp_path / "old", 2, ["i", "z"], {}))
+    new = load_snapshot(write_results(tmp_path / "new", 2, [], {}))
+    lines = describe_changes(old, new, NAMES)
+    assert (
+        "Americas, theme 1: the effective protection of migrant rights (element “i”) is no "
+        "longer recurrent" in lines
     )
-    assert first is None and "no previous build" in text.read_text()
-    second = report_changes(
-        tmp_path / "summary", tmp_path / "previous", tables, TEMPLATE, html, text
+    # An element no longer in elements.csv is still named as the report cites elements.
+    assert "Americas, theme 1: element “z” is no longer recurrent" in lines
+    assert (
+        "The effective protection of migrant rights (element “i”) is now recurrent in one "
+        "region (was 2)" in lines
     )
-    assert second == [] and "none since the previous build" in text.read_text()
 
 
-def test_html_escapes_names(tmp_path):
-    regions = REGIONS.assign(short_name=["<b>Africa</b>", "Americas"])
-    write_results(tmp_path / "previous", 1, [], 27)
-    write_results(tmp_path / "summary", 1, [], 27)
-    (tmp_path / "summary" / "theme_respondents.csv").write_text(
-        "region_id,theme_id,respondents\nafrica,T1,7\nafrica,T4,3\namericas,T1,1\namericas,T4,2\n"
-    )
-    report_changes(
-        tmp_path / "summary",
-        tmp_path / "previous",
-        {"regions": regions, "themes": THEMES},
-        TEMPLATE,
-        tmp_path / "c.html",
-        tmp_path / "c.txt",
-    )
-    page = (tmp_path / "c.html").read_text()
-    assert "&lt;b&gt;Africa&lt;/b&gt;, theme 1: respondents 6 → 7" in page
+def test_nothing_to_compare_with(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, header in (
+        ("regions", "region_id,name,short_name"),
+        ("themes", "theme_id,number"),
+        ("elements", "element_id,phrase"),
+        ("entities", "entity_id,name,short_name"),
+    ):
+        (raw / f"{name}.csv").write_text(header + "\n")
+    summary = write_results(tmp_path / "summary", 1, [], {})
+    assert survey_changes(summary, tmp_path / "previous", raw) is None
+    assert survey_changes(summary, summary, raw) == []
