@@ -7,8 +7,10 @@ rendering the same final print HTML files directly, in one process, one after th
     .venv/bin/python benchmarks/bench_build.py --scale 10 --scale 100   # plus synthetic inputs
 
 Targets on 2 cores: cold build ≤ 1.3 × floor; no-op ≤ 3 s; rebuild after a participants.csv
-edit ≤ 0.6 × the cold build. The scaling run multiplies participants, good practices and the
-survey and reports time and peak memory per page, to show that growth is linear.
+edit ≤ 0.6 × the cold build; the redline (written when a build succeeds) < 5 % of the cold build,
+both when there is no previous build and when every document is compared with one. The
+scaling run multiplies participants, good practices and the survey and reports time and peak
+memory per page, to show that growth is linear.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
+import os
 import resource
 import shutil
 import statistics
@@ -51,7 +55,7 @@ def clean(project: Path) -> None:
 
 def floor_seconds(project: Path) -> float:
     """WeasyPrint alone on the final print HTML of the three documents, in this process."""
-    from meeting_report.render import pdf_bytes
+    from meeting_report.pdf import pdf_bytes
 
     created = "2017-12-01T00:00:00Z"
     start = time.perf_counter()
@@ -59,6 +63,34 @@ def floor_seconds(project: Path) -> float:
         html = (project / "results" / "print" / f"{doc}.html").read_text(encoding="utf-8")
         pdf_bytes(html, project / "assets", project / "assets", created)
     return time.perf_counter() - start
+
+
+# The redline's work in the Snakefile's onsuccess handler, timed in a process that has imported
+# what reading the Snakefile imports (its validation), as Snakemake's own process has.
+REDLINE_TIMER = f"""
+import time
+import meeting_report.validate_stage, meeting_report.workflow
+start = time.perf_counter()
+from meeting_report.redline import update_redline
+update_redline("build", "results", {list(DOCS)!r}, "data/raw", "templates/changes.html.j2")
+print(time.perf_counter() - start)
+"""
+
+
+def redline_seconds(project: Path, previous: Path | None) -> float:
+    """The redline alone, with no previous build (as after a cold build) or with `previous`,
+    marked unread so that every document is read and compared (as in CI's head build)."""
+    target = project / "results" / "previous"
+    shutil.rmtree(target, ignore_errors=True)
+    if previous is not None:
+        shutil.copytree(previous, target)
+        for path in (target / "text").glob("*.json"):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            path.write_text(json.dumps({**data, "source_sha256": ""}), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(project / "scripts")}
+    cmd = [sys.executable, "-c", REDLINE_TIMER]
+    result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=True)
+    return float(result.stdout.split()[-1])
 
 
 def edit_cell(path: Path, column: str, value: str) -> None:
@@ -87,6 +119,8 @@ def loop_benchmark(repeats: int) -> dict[str, float]:
             clean(project)
             cold.append(run_snakemake(project))
         noop = [run_snakemake(project) for _ in range(repeats)]
+        original = Path(tmp) / "previous"
+        shutil.copytree(project / "results" / "previous", original)
         participants = project / "data" / "raw" / "participants.csv"
         elements = project / "data" / "raw" / "survey_elements.csv"
         original_elements = elements.read_text(encoding="utf-8")
@@ -98,12 +132,16 @@ def loop_benchmark(repeats: int) -> dict[str, float]:
             elements.write_text(original_elements + extra, encoding="utf-8")
             edit_elements.append(run_snakemake(project))
         floor = [floor_seconds(project) for _ in range(repeats)]
+        redline_first = [redline_seconds(project, None) for _ in range(repeats)]
+        redline_compared = [redline_seconds(project, original) for _ in range(repeats)]
     return {
         "floor": median(floor),
         "cold build": median(cold),
         "no-op build": median(noop),
         "participants.csv edit": median(edit_participants),
         "survey_elements.csv edit": median(edit_elements),
+        "redline, first build": median(redline_first),
+        "redline, compared": median(redline_compared),
     }
 
 
@@ -211,6 +249,8 @@ def main() -> None:
             f"participants.csv edit / cold build: "
             f"{results['participants.csv edit'] / results['cold build']:.2f}"
         )
+        for name in ("redline, first build", "redline, compared"):
+            print(f"{name} / cold build: {100 * results[name] / results['cold build']:.1f} %")
     if args.scale:
         print("\nScaling (one run each; peak memory is the largest single process):")
         print(
