@@ -30,6 +30,7 @@ os.environ.update(PYTHONPATH=os.path.abspath(SCRIPTS_DIR))
 from meeting_report.documents_spec import (  # noqa: E402
     DOCUMENT_TABLES,
     DOCUMENTS_WITH_SUMMARIES,
+    SURVEY_RESULT_FILES,
     SURVEY_TABLES,
 )
 from meeting_report.validate_stage import (  # noqa: E402
@@ -63,10 +64,7 @@ BUILD, RESULTS = OUT.build, OUT.results
 DOCS = list(DOCUMENT_TABLES)
 SUMMARY = f"{RESULTS}/summary"
 SUMMARY_FILES = {
-    "theme_respondents": f"{SUMMARY}/theme_respondents.csv",
-    "recurrent_elements": f"{SUMMARY}/recurrent_elements.csv",
-    "cross_regional": f"{SUMMARY}/cross_regional.csv",
-    "overview": f"{SUMMARY}/survey_overview.json",
+    name: f"{SUMMARY}/{file}" for name, file in SURVEY_RESULT_FILES.items()
 }
 TEMPLATES_DIR = wf("templates")
 ASSETS_DIR = wf("assets")

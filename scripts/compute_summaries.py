@@ -9,7 +9,7 @@ import logging
 import os
 from collections.abc import Mapping
 
-from meeting_report.documents_spec import SURVEY_TABLES
+from meeting_report.documents_spec import SURVEY_RESULT_FILES, SURVEY_TABLES
 from meeting_report.io import read_raw_csv
 from meeting_report.logs import setup_logging
 from meeting_report.summaries import RecurrenceRule, compute_all, write_result_files
@@ -42,10 +42,7 @@ if __name__ == "__main__" and "snakemake" in globals():
     setup_logging(smk.log[0])
     main(
         {name: smk.input[name] for name in TABLES},
-        {
-            key: smk.output[key]
-            for key in ("theme_respondents", "recurrent_elements", "cross_regional", "overview")
-        },
+        {key: smk.output[key] for key in SURVEY_RESULT_FILES},
         smk.params.min_share,
         smk.params.min_respondents,
     )

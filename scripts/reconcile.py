@@ -13,12 +13,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from meeting_report.documents_spec import SURVEY_TABLES
+from meeting_report.documents_spec import SURVEY_RESULT_TABLES, SURVEY_TABLES
 from meeting_report.io import read_raw_csv
 from meeting_report.logs import setup_logging
 from meeting_report.reconcile import Context, check, load_reference, reconcile, write_reconciliation
 
-RESULTS = ("theme_respondents", "recurrent_elements", "cross_regional")
+RESULTS = SURVEY_RESULT_TABLES
 TABLES = (*SURVEY_TABLES, "participants")
 log = logging.getLogger("reconcile")
 

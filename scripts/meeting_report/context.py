@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from meeting_report.numbers import percent_points
 from meeting_report.wording import (
     Counted,
     Item,
@@ -817,7 +818,7 @@ def build_context(
         ctx["survey_dates"] = dict(config["survey"])
     if "recurrence" in config:
         ctx["rule"] = {
-            "min_share_percent": round(config["recurrence"]["min_share"] * 100),
+            "min_share_percent": percent_points(config["recurrence"]["min_share"]),
             "min_respondents": config["recurrence"]["min_respondents"],
         }
     if "recommendations" in tables:

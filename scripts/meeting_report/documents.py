@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .context import build_context
+from .documents_spec import SURVEY_RESULT_TABLES
 from .io import atomic_write_text, read_raw_csv
 from .summaries import RecurrenceRule, compute_all, cross_regional_tiers, overview_json
 
@@ -47,10 +48,7 @@ def edition_context(
     if summaries is not None:
         ctx = Context(
             overview=summaries["overview"],
-            results={
-                name: summaries[name]
-                for name in ("theme_respondents", "recurrent_elements", "cross_regional")
-            },
+            results={name: summaries[name] for name in SURVEY_RESULT_TABLES},
             tables=tables,
         )
     return edition_note(
@@ -194,7 +192,7 @@ def render_document(
     published figures, config.yaml's `reference`) gives the editorial note "About this edition".
     """
     from .manifest import embedded_sources, sources_manifest, write_json
-    from .render import write_pdf
+    from .pdf import write_pdf
 
     assets = Path(folders["assets"])
     context = document_context(doc, config, table_paths, folders, reference)

@@ -4,6 +4,15 @@ context builder (as what it loads). Plain data, so reading the Snakefile stays f
 
 # The tables the survey summaries are computed from (compute_summaries, reconcile).
 SURVEY_TABLES = ("regions", "themes", "elements", "entities", "survey_responses", "survey_elements")
+# The survey summaries' result files (results/summary/), by name: the one list of them.
+SURVEY_RESULT_FILES = {
+    "theme_respondents": "theme_respondents.csv",
+    "recurrent_elements": "recurrent_elements.csv",
+    "cross_regional": "cross_regional.csv",
+    "overview": "survey_overview.json",
+}
+# The results that are tables (the overview is a JSON document).
+SURVEY_RESULT_TABLES = ("theme_respondents", "recurrent_elements", "cross_regional")
 
 # Which tables each document's context reads; the Snakefile declares the same files as inputs.
 DOCUMENT_TABLES: dict[str, tuple[str, ...]] = {

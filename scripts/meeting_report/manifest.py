@@ -142,7 +142,7 @@ def embedded_sources(
     The build id is the start of the sources record's hash: two PDFs with the same id were
     built from identical inputs, software and configuration.
     """
-    from .render import EmbeddedFile
+    from .pdf import EmbeddedFile
 
     record = Path(sources_json).read_bytes()
     files = [

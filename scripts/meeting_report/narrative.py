@@ -44,7 +44,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
-from meeting_report.render import names, percent, words
+from meeting_report.numbers import names, percent, words
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
 # Links inside the document: a figure to its entry in "About this edition" (`edition_note`).
@@ -543,15 +543,6 @@ class NarrativeRenderer:
         if not path.endswith((".yaml", ".yml")):
             raise ValueError(f"narrative data files are YAML (.yaml): {path}")
         return yaml.safe_load(self._path(path).read_text(encoding="utf-8"))
-
-
-def render_narrative_file(
-    path: str,
-    context: Mapping[str, Any],
-    collector: FootnoteCollector,
-    content_dir: str | os.PathLike[str],
-) -> Markup:
-    return NarrativeRenderer(content_dir, context, collector)(path)
 
 
 # --------------------------------------------------------------------------- typed figures

@@ -28,6 +28,7 @@ import yaml
 
 from meeting_report import published_pages
 from meeting_report.io import atomic_write_text
+from meeting_report.numbers import percent_points
 from meeting_report.safe_csv import to_safe_csv_text
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,7 @@ def _union(ctx: Context, paths: Sequence[str]) -> list[str]:
 
 
 def _percent(ctx: Context, num: str, den: str) -> int:
-    # Reports round half up ("76.5 %" → 77), Python's round() rounds half to even.
-    return int(100 * _value(ctx, num) / _value(ctx, den) + 0.5)
+    return percent_points(_value(ctx, num) / _value(ctx, den))
 
 
 def _tier(ctx: Context, regions_recurrent: int, missing: Sequence[str] = ()) -> dict[str, Any]:

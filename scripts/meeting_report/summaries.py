@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from meeting_report.documents_spec import SURVEY_RESULT_FILES
 from meeting_report.io import atomic_write_text
 from meeting_report.safe_csv import to_safe_csv_text
 
@@ -37,12 +38,7 @@ MENTIONS_COLUMNS = ["region_id", "theme_id", "element_id", "mentions", "responde
 CROSS_REGIONAL_COLUMNS = ["element_id", "theme_id", "regions_recurrent", "region_ids"]
 
 # File names of the results, in the order write_results writes them.
-RESULT_FILES = {
-    "theme_respondents": "theme_respondents.csv",
-    "recurrent_elements": "recurrent_elements.csv",
-    "cross_regional": "cross_regional.csv",
-    "overview": "survey_overview.json",
-}
+RESULT_FILES = SURVEY_RESULT_FILES
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from meeting_report.render import words
+from meeting_report.numbers import words
 
 Run = dict[str, str]
 Item = list[Run]

@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from pdfplumber.structure import PDFStructTree
 
-from meeting_report.render import pdf_bytes
+from meeting_report.pdf import pdf_bytes
 from tests.conftest import ASSETS_DIR
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from meeting_report.render import pdf_bytes, render_html
+from meeting_report.pdf import pdf_bytes
+from meeting_report.render import render_html
 from tests.conftest import ASSETS_DIR
 from tests.render.conftest import NARRATIVE_FILES, write_content
 

@@ -13,7 +13,8 @@ from meeting_report.narrative import (
     check_no_typed_figures,
     render_markdown,
 )
-from meeting_report.render import names, percent, render_html, words
+from meeting_report.numbers import names, percent, words
+from meeting_report.render import render_html
 from tests.conftest import ASSETS_DIR
 
 HOSTILE = [

@@ -56,7 +56,7 @@ job = json.loads(sys.argv[1])
 if job["project_fonts"]:
     from meeting_report.fonts import use_project_fonts
     use_project_fonts(job["fonts"], job["cache"])
-    from meeting_report.render import pdf_bytes
+    from meeting_report.pdf import pdf_bytes
     def render(html):
         return pdf_bytes(html, job["assets"], job["assets"], job["created"], strict=True)
 else:
@@ -254,7 +254,7 @@ def test_each_render_sees_the_fonts_folder_set_up_last(tmp_path: Path) -> None:
 import json, sys
 from pathlib import Path
 from meeting_report.fonts import use_project_fonts
-from meeting_report.render import pdf_bytes
+from meeting_report.pdf import pdf_bytes
 project, other, out = (Path(arg) for arg in sys.argv[1:4])
 html = '<html lang="en"><title>t</title><p style="font-family: sans-serif">Text ▪</p></html>'
 for name, assets in (("project", project), ("other", other), ("back", project)):

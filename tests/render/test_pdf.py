@@ -12,13 +12,8 @@ import pytest
 import weasyprint.urls
 
 from meeting_report.charts import recurrence_matrix, theme_heatmap
-from meeting_report.render import (
-    RenderError,
-    make_url_fetcher,
-    pdf_bytes,
-    render_html,
-    write_pdf,
-)
+from meeting_report.pdf import RenderError, make_url_fetcher, pdf_bytes, write_pdf
+from meeting_report.render import render_html
 from tests.conftest import ASSETS_DIR
 
 CREATED = "2017-12-01T00:00:00Z"

@@ -304,9 +304,11 @@ def test_documented_features_work(tmp_path: Path, real_contexts) -> None:
     )
     context = real_contexts["annexes"]
     markdown = NarrativeRenderer(tmp_path, context, FootnoteCollector("print")).markdown("n.md")
-    # Values are escaped for Markdown (a backslash before punctuation), the file's text is not.
+    # Values are escaped for Markdown (a backslash before punctuation), the file's text is not;
+    # a name holding an "and" of its own gets a comma before the list's last "and".
     assert markdown.startswith(
-        "Four regions: Africa\\, the Americas\\, Asia\\, Pacific and the Middle East and Europe; "
+        "Four regions: Africa\\, the Americas\\, Asia\\, Pacific and the Middle East\\, and "
+        "Europe; "
         "Africa\\; the Americas\\; Asia"
     )
     assert "(i) Africa; (ii) the Americas; (iii) Asia\\, Pacific and the Middle East; and (iv)" in (
