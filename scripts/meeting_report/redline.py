@@ -348,10 +348,15 @@ def word_marks(old: str, new: str) -> tuple[list[tuple[bool, str]], list[tuple[b
     before: list[tuple[bool, str]] = []
     after: list[tuple[bool, str]] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if i2 > i1:
-            before.append((op != "equal", "".join(a[i1:i2])))
-        if j2 > j1:
-            after.append((op != "equal", "".join(b[j1:j2])))
+        for side, words in ((before, a[i1:i2]), (after, b[j1:j2])):
+            text = "".join(words)
+            if not text:
+                continue
+            marked = text.rstrip() if op != "equal" else ""
+            # The space after a changed word is not part of the change.
+            side.append((True, marked) if marked else (False, text))
+            if marked and text != marked:
+                side.append((False, text[len(marked) :]))
     return before, after
 
 

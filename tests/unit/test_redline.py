@@ -147,8 +147,18 @@ def test_word_marks():
     before, after = word_marks(
         "Counsellor (migration, health)", "Counsellor (migration and health)"
     )
-    assert before == [(False, "Counsellor "), (True, "(migration, "), (False, "health)")]
-    assert after == [(False, "Counsellor "), (True, "(migration and "), (False, "health)")]
+    assert before == [
+        (False, "Counsellor "),
+        (True, "(migration,"),
+        (False, " "),
+        (False, "health)"),
+    ]
+    assert after == [
+        (False, "Counsellor "),
+        (True, "(migration and"),
+        (False, " "),
+        (False, "health)"),
+    ]
 
 
 # --------------------------------------------------------------------------- update_redline
@@ -206,7 +216,7 @@ def test_first_build_then_changes_then_nothing(tmp_path):
         "  Responding entities: 27 → 28\n"
     ) in text
     page = (paths[0] / "changes.html").read_text(encoding="utf-8")
-    assert "<del>watershed </del>" in page and "<ins>decisive </ins>" in page
+    assert "<del>watershed</del> " in page and "<ins>decisive</ins> " in page
     assert "commit <code>0123456789ab</code>" in page
 
     # Nothing changed since: the redline is kept as it was.
