@@ -131,7 +131,7 @@ def _capital(text: str) -> str:
 
 
 def _regions_words(n: int, regions_total: int) -> str:
-    from .render import words
+    from .numbers import words
 
     if n == 0:
         return "no region"
