@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-RESULT_NAMES = (
-    "theme_respondents.csv",
-    "recurrent_elements.csv",
-    "cross_regional.csv",
-    "survey_overview.json",
-)
+from .documents_spec import SURVEY_RESULT_FILES
+
+# The survey result files, named where every step names them.
+RESULT_NAMES = tuple(SURVEY_RESULT_FILES.values())
 # Overview figures worth a line of their own, with the words the report uses for them.
 OVERVIEW_FIGURES = {
     "surveyed": "entities surveyed",
