@@ -226,7 +226,10 @@ def test_one_more_respondent_changes_annex9_text_chart_and_change_report(built, 
     assert after != before_svg
     changes = (project / "build/changes.txt").read_text(encoding="utf-8")
     assert "Americas, theme 1: respondents 1 → 2" in changes
-    assert "Americas, theme 1: element (i) is now recurrent" in changes
+    assert (
+        "Americas, theme 1: the effective protection of migrant rights (element “i”) is now "
+        "recurrent" in changes
+    )
 
 
 def test_questionnaire_is_laid_out_as_a_form(built):
