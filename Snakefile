@@ -28,11 +28,10 @@ sys.path.insert(0, os.path.abspath(SCRIPTS_DIR))
 os.environ.update(PYTHONPATH=os.path.abspath(SCRIPTS_DIR))
 
 from meeting_report.documents_spec import (  # noqa: E402
-    DOCUMENT_TABLES,
-    DOCUMENTS_WITH_SUMMARIES,
     SURVEY_RESULT_FILES,
     SURVEY_TABLES,
 )
+from meeting_report.outline import OutlineError, document_inputs  # noqa: E402
 from meeting_report.validate_stage import (  # noqa: E402
     stale_outputs_notice,
     validate_or_stop,
@@ -42,7 +41,6 @@ from meeting_report.workflow import (  # noqa: E402
     claim_output_folder,
     code_inputs,
     document_config,
-    narrative_files,
     output_roots,
     require_paths,
 )
@@ -61,7 +59,7 @@ RAW = config["raw_dir"]
 NARRATIVE = config["narrative_dir"]
 OUT = output_roots(config["edition"])
 BUILD, RESULTS = OUT.build, OUT.results
-DOCS = list(DOCUMENT_TABLES)
+DOCS = list(config["documents"])
 SUMMARY = f"{RESULTS}/summary"
 SUMMARY_FILES = {
     name: f"{SUMMARY}/{file}" for name, file in SURVEY_RESULT_FILES.items()
@@ -87,6 +85,13 @@ try:
     claim_output_folder(BUILD, {"raw_dir": RAW, "narrative_dir": NARRATIVE})
 except ConfigError as error:
     sys.stderr.write(f"Configuration error: {error}\n")
+    raise SystemExit(1)
+# What each document reads (tables, narrative files, its outline), from its outline: an edit
+# to one outline reruns only its document.
+try:
+    DOCUMENT_INPUTS = {doc: document_inputs(NARRATIVE, doc) for doc in DOCS}
+except OutlineError as error:
+    sys.stderr.write(f"Outline error: {error}\n")
     raise SystemExit(1)
 
 
@@ -122,11 +127,11 @@ def code(script):
 
 
 def doc_tables(wildcards):
-    return {name: raw(name) for name in DOCUMENT_TABLES[wildcards.doc]}
+    return {name: raw(name) for name in DOCUMENT_INPUTS[wildcards.doc].tables}
 
 
 def doc_narrative(wildcards):
-    return narrative_files(wildcards.doc, NARRATIVE)
+    return DOCUMENT_INPUTS[wildcards.doc].narrative
 
 
 wildcard_constraints:
@@ -231,8 +236,8 @@ rule render_document:
     conda:
         "envs/pipeline.yaml"
     params:
-        tables=lambda wc: list(DOCUMENT_TABLES[wc.doc]),
-        config=lambda wc: document_config(config, wc.doc in DOCUMENTS_WITH_SUMMARIES),
+        tables=lambda wc: list(DOCUMENT_INPUTS[wc.doc].tables),
+        config=lambda wc: document_config(config, DOCUMENT_INPUTS[wc.doc].shows_survey),
         templates_dir=lambda wildcards, input: os.path.commonpath(input.templates),
         assets_dir=lambda wildcards, input: os.path.commonpath(input.assets),
         narrative_dir=NARRATIVE,

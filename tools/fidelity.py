@@ -451,7 +451,8 @@ def render_narrative_file(path: Path, content_dir: Path, seed: Seed) -> str:
     source = GENERATED_MARKER.sub(lambda m: _generated_text(m.group(1), seed), source)
     env = narrative_environment(str(content_dir))
     markdown = env.from_string(source).render(CONTEXT_2017)
-    html = render_markdown(markdown, FootnoteCollector("print"), source=str(path))
+    # A file that heads a part of an outline: its `#` line is a heading, not the section's text.
+    html = render_markdown(markdown, FootnoteCollector("print"), source=str(path), part=True)
     return html_text(html)
 
 

@@ -1,41 +1,35 @@
-"""Turn validated tables, computed summaries and config into the plain dict the templates read.
+"""What the documents print, from validated tables, computed summaries and config.
 
-Templates do no arithmetic and call no pandas: every count, list and name they print is prepared
-here (STYLE.md). The result is JSON-ready (str, int, float, bool, list, dict), except
-`annex9`, which words Annex 9's sentences when the template hands it the wording file
-(narrative, read when the document renders).
+`DocumentData` holds one document's tables, summaries and config; `narrative_values` the
+values its narrative (and its outline's titles) may use, plain data escaped on output. The
+sentences built from the survey data (who answered, who formulated recommendations, recurrent
+elements by region) are built here, worded by a content file (`SurveySentences`); the data
+blocks of the layout (blocks.py) hand them to the templates. Templates do no arithmetic and
+call no pandas (STYLE.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from meeting_report.numbers import percent_points
 from meeting_report.wording import (
     Counted,
     Item,
     Run,
     Wording,
+    WordingError,
     clauses,
     count_case,
     item,
-    join_items,
-    plain,
 )
 
 PARTNER_KINDS = ("reo", "un_rc")
 ISCM_KINDS = ("global_process", "rcp", "irf")
-KIND_LABELS = {
-    "global_process": ("global process", "global processes"),
-    "rcp": ("RCP", "RCPs"),
-    "irf": ("IRF", "IRFs"),
-    "reo": ("Regional economic organization", "regional economic organizations"),
-    "un_rc": ("UN Regional Commission", "UN RCs"),
-}
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, str]]:
@@ -118,48 +112,7 @@ def delegates_context(participants: pd.DataFrame, entities: pd.DataFrame) -> dic
     }
 
 
-def focus_areas_context(focus_areas: pd.DataFrame, themes: pd.DataFrame) -> list[dict[str, Any]]:
-    theme_names = dict(zip(themes["theme_id"], themes["name"], strict=True))
-    frame = focus_areas.assign(
-        _a=focus_areas["area_order"].astype(int), _e=focus_areas["entity_order"].astype(int)
-    ).sort_values(["_a", "_e"])
-    out = []
-    for area_id, rows in frame.groupby("area_id", sort=False):
-        first = rows.iloc[0]
-        out.append(
-            {
-                "area_id": area_id,
-                "area": first["area"],
-                "sdg": first["sdg"],
-                "theme_id": first["theme_id"],
-                "theme": theme_names[first["theme_id"]],
-                "mechanisms": list(rows["iscm_name"]),
-            }
-        )
-    return out
-
-
-def practices_context(
-    practices: pd.DataFrame, categories: pd.DataFrame, region_id: str
-) -> dict[str, Any]:
-    rows = practices[practices["region_id"] == region_id]
-    rows = rows.assign(_o=rows["order"].astype(int)).sort_values("_o")
-    cats = categories.assign(_o=categories["order"].astype(int)).sort_values("_o")
-    grouped = []
-    for cat in records(cats):
-        items = rows[rows["category"] == cat["category"]]
-        if len(items):
-            grouped.append(
-                {"category": cat["category"], "label": cat["label"], "items": list(items["title"])}
-            )
-    return {
-        "innovative": list(rows.loc[rows["innovative"] == "true", "title"]),
-        "categories": grouped,
-        "count": len(rows),
-    }
-
-
-# --- the survey (Annex 9 and the figures the narrative quotes) --------------------------------
+# --- the survey figures the narrative quotes ---------------------------------------------------
 
 
 def _names_of(ids: Sequence[str], entities: pd.DataFrame) -> list[str]:
@@ -174,174 +127,20 @@ def by_kind(ids: Sequence[str], entities: pd.DataFrame) -> list[dict[str, Any]]:
     for kind in (*ISCM_KINDS, *PARTNER_KINDS):
         members = [e for e in ids if kinds[e] == kind]
         if members:
-            singular, plural = KIND_LABELS[kind]
             groups.append(
-                {
-                    "kind": kind,
-                    "count": len(members),
-                    "label": singular if len(members) == 1 else plural,
-                    "names": _names_of(members, entities),
-                    "ids": sort_for_listing(members, entities),
-                }
+                {"kind": kind, "count": len(members), "ids": sort_for_listing(members, entities)}
             )
     return groups
 
 
-def region_themes(
-    region_id: str,
-    themes: list[dict[str, Any]],
-    theme_respondents: pd.DataFrame,
-    recurrent: pd.DataFrame,
-) -> list[dict[str, Any]]:
-    """Respondents and recurrent elements of each theme in one region (display order)."""
-    order = {e["element_id"]: int(e["display_order"]) for t in themes for e in t["elements"]}
-    phrase = {e["element_id"]: e["phrase"] for t in themes for e in t["elements"]}
-    rows = theme_respondents[theme_respondents["region_id"] == region_id]
-    counts = dict(zip(rows["theme_id"], rows["respondents"], strict=True))
-    out = []
-    for theme in themes:
-        rec = recurrent[
-            (recurrent["region_id"] == region_id) & (recurrent["theme_id"] == theme["theme_id"])
-        ]
-        ids = sorted(rec["element_id"], key=order.__getitem__)
-        out.append(
-            {
-                "theme_id": theme["theme_id"],
-                "number": theme["number"],
-                "name": theme["name"],
-                "respondents": int(counts.get(theme["theme_id"], 0)),
-                "recurrent": [phrase[e] for e in ids],
-                "recurrent_ids": ids,
-            }
-        )
-    return out
-
-
-def region_block(
-    region: Mapping[str, str],
-    overview: Mapping[str, Any],
-    tables: Mapping[str, pd.DataFrame],
-    themes: list[dict[str, Any]],
-    theme_respondents: pd.DataFrame,
-    recurrent: pd.DataFrame,
+def survey_figures(
+    overview: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
 ) -> dict[str, Any]:
-    """One regional overview's figures, table and lists (Annex 9, Appendices 2–5); its
-    sentences are `region_sentences`."""
+    """The narrative's `survey`: the survey's figures and lists of names (plain data)."""
     entities = tables["entities"]
-    info = entities.set_index("entity_id")
-    rid = region["region_id"]
-    block = overview["regions"][rid]
-    by_kind_ids = block["respondents_by_kind"]
-
-    def long_names(ids: Sequence[str]) -> list[str]:
-        return [long_name(info.loc[e].to_dict()) for e in sort_for_listing(list(ids), entities)]
-
-    return {
-        **region,
-        "invited": block["invited"],
-        "responded": block["responded"],
-        "respondents_table": {
-            kind: long_names(by_kind_ids[kind]) for kind in ("rcp", "irf", "reo", "un_rc")
-        },
-        "themes": region_themes(rid, themes, theme_respondents, recurrent),
-        "practices": practices_context(
-            tables["good_practices"], tables["good_practice_categories"], rid
-        )
-        if "good_practices" in tables
-        else None,
-    }
-
-
-def tier_blocks(
-    tiers: list[dict[str, Any]], themes: list[dict[str, Any]], regions: list[dict[str, str]]
-) -> list[dict[str, Any]]:
-    """The cross-regional tiers: elements recurrent in n regions, grouped by theme."""
-    element_info = {e["element_id"]: e for t in themes for e in t["elements"]}
-    theme_by_id = {t["theme_id"]: t for t in themes}
-    region_names = {r["region_id"]: r["name"] for r in regions}
-    out = []
-    for tier in tiers:
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for element_id in sorted(
-            tier["elements"], key=lambda e: int(element_info[e]["display_order"])
-        ):
-            grouped.setdefault(element_info[element_id]["theme_id"], []).append(
-                element_info[element_id]
-            )
-        out.append(
-            {
-                "regions_recurrent": tier["regions_recurrent"],
-                "all_regions": tier["regions_recurrent"] == len(regions),
-                "missing": [region_names[r] for r in tier["missing_region_ids"]],
-                "themes": [
-                    {
-                        "name": theme_by_id[t]["name"],
-                        "number": theme_by_id[t]["number"],
-                        "elements": grouped[t],
-                    }
-                    for t in sorted(grouped, key=lambda t: theme_by_id[t]["number"])
-                ],
-            }
-        )
-    return out
-
-
-def chart_tables(
-    themes: list[dict[str, Any]], region_blocks: list[dict[str, Any]]
-) -> dict[str, list[dict[str, Any]]]:
-    """The data tables beside the two Annex 9 charts."""
-    heatmap_rows = [
-        {"region": r["short_name"], **{t["theme_id"]: t["respondents"] for t in r["themes"]}}
-        for r in region_blocks
-    ]
-    recurrent_anywhere = [
-        e
-        for t in themes
-        for e in t["elements"]
-        if any(e["element_id"] in rt["recurrent_ids"] for r in region_blocks for rt in r["themes"])
-    ]
-    matrix_rows = [
-        {
-            "element": f"({e['element_id']}) {e['summary_text']}",
-            **{
-                r["region_id"]: (
-                    "yes"
-                    if any(e["element_id"] in rt["recurrent_ids"] for rt in r["themes"])
-                    else "—"
-                )
-                for r in region_blocks
-            },
-        }
-        for e in recurrent_anywhere
-    ]
-    return {
-        "heatmap_columns": [{"key": "region", "label": "Region", "row_header": True}]
-        + [{"key": t["theme_id"], "label": f"Theme {t['number']}"} for t in themes],
-        "heatmap_rows": heatmap_rows,
-        "matrix_columns": [{"key": "element", "label": "Element", "row_header": True}]
-        + [{"key": r["region_id"], "label": r["short_name"]} for r in region_blocks],
-        "matrix_rows": matrix_rows,
-    }
-
-
-def survey_context(
-    overview: Mapping[str, Any],
-    tables: Mapping[str, pd.DataFrame],
-    theme_respondents: pd.DataFrame,
-    recurrent: pd.DataFrame,
-    tiers: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """The survey figures and lists (plain data: narrative files see them)."""
-    entities = tables["entities"]
-    regions = records(tables["regions"])
-    themes = themes_with_elements(tables["themes"], tables["elements"])
-    region_blocks = [
-        region_block(region, overview, tables, themes, theme_respondents, recurrent)
-        for region in regions
-    ]
+    theme_names = dict(zip(tables["themes"]["theme_id"], tables["themes"]["name"], strict=True))
     statuses = overview["entities_by_status"]
-    theme_by_id = {t["theme_id"]: t for t in themes}
-    survey = {
+    return {
         **{
             k: overview[k]
             for k in (
@@ -356,22 +155,15 @@ def survey_context(
             )
         },
         "not_responded": _names_of(overview["not_responded"], entities),
-        "by_status": {status: by_kind(ids, entities) for status, ids in statuses.items()},
         "status_names": {status: _names_of(ids, entities) for status, ids in statuses.items()},
         "all_themes": _names_of(overview["all_themes_entities"], entities),
-        "regions": region_blocks,
-        "tiers": tier_blocks(tiers, themes, regions),
         "themes_recurrent_everywhere": [
-            theme_by_id[t]["name"] for t in overview["themes_recurrent_everywhere"]
+            theme_names[t] for t in overview["themes_recurrent_everywhere"]
         ],
-        "chart_tables": chart_tables(themes, region_blocks),
     }
-    return survey
 
 
-# --- Annex 9 sentences, worded by content/annexes/annex9_wording.yaml --------------------------
-
-NOTE_PLACES = ("respondents", "recommendations", "all_themes")
+# --- the survey's sentences, worded by a content file (the outline names it) -----------------
 
 
 class EntityNotes:
@@ -407,7 +199,7 @@ class EntityNotes:
 
 @dataclass
 class SurveyFacts:
-    """What the Annex 9 sentences are built from: the data, the wording, the notes to place."""
+    """What the survey's sentences are built from: the data, the wording, the notes to place."""
 
     entities: pd.DataFrame
     regions: list[dict[str, str]]
@@ -486,7 +278,9 @@ def cross_status(facts: SurveyFacts, status: str) -> list[Run]:
     labels = w.names("kind_labels")
     groups = []
     for group in by_kind(ids, facts.entities):
-        singular, plural = labels.get(group["kind"], KIND_LABELS[group["kind"]])
+        if group["kind"] not in labels:
+            raise WordingError(f"wording cross_regional: kind_labels has no {group['kind']!r}")
+        singular, plural = labels[group["kind"]]
         slots = {
             "count": group["count"],
             "label": singular if group["count"] == 1 else plural,
@@ -577,7 +371,8 @@ def kind_counts(facts: SurveyFacts, region_id: str, w: Wording) -> list[Counted]
         "partner": sum(len(by_kind_ids[k]) for k in PARTNER_KINDS),
     }
     labels = w.names("kind_labels")
-    irf_note = facts.footnote("annex9_region_irfs", region_id)
+    # The note on the IRFs' count: a key of the document's footnotes (wording `kind_notes`).
+    irf_note = facts.footnote(w.names("kind_notes").get("irf", ""), region_id)
     return [
         Counted(count, *labels[kind], note=irf_note if kind == "irf" else "")
         for kind, count in counts.items()
@@ -763,11 +558,11 @@ def region_sentences(facts: SurveyFacts, region_id: str) -> dict[str, Any]:
 
 
 @dataclass(eq=False)
-class Annex9Sentences:
-    """Annex 9's sentences, worded: `annex9.worded(wording, footnotes)` in the template.
+class SurveySentences:
+    """The survey's sentences, worded: the cross-regional summary's and each region's.
 
-    The wording (content/annexes/annex9_wording.yaml) and the footnotes (footnotes.yaml) are
-    narrative, which the template reads when it renders; the data stay in the context.
+    The wording (the file an outline's survey blocks name) and the footnotes (the document's
+    footnotes file) are narrative, read when the document renders; the data stay here.
     """
 
     tables: Mapping[str, pd.DataFrame]
@@ -793,89 +588,77 @@ class Annex9Sentences:
         return worded
 
 
-# --- the whole context ------------------------------------------------------------------------
+# --- one document's data, and what its narrative sees -----------------------------------------
 
 
-def build_context(
-    doc: str,
+@dataclass(eq=False)
+class DocumentData:
+    """One document's tables (raw CSVs as text), survey summaries and config, read once per
+    render job (and kept by the live preview while only narrative files change).
+
+    `values` are the narrative's (`narrative_values`); `edition` the editorial note "About this
+    edition" (reconcile.edition_note) or None; `cache` keeps what several blocks share (the
+    worded survey sentences, the charts).
+    """
+
+    doc: str
+    config: Mapping[str, Any]
+    tables: Mapping[str, pd.DataFrame]
+    summaries: Mapping[str, Any] | None
+    values: dict[str, Any]
+    fonts_dir: Path
+    edition: dict[str, Any] | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self.tables:
+            raise KeyError(f"{self.doc}: the table {name!r} is not among this document's inputs")
+        return self.tables[name]
+
+    @property
+    def themes(self) -> list[dict[str, Any]]:
+        if "themes" not in self.cache:
+            self.cache["themes"] = themes_with_elements(
+                self.table("themes"), self.table("elements")
+            )
+        return self.cache["themes"]
+
+    @property
+    def survey(self) -> Mapping[str, Any]:
+        if self.summaries is None:
+            raise KeyError(f"{self.doc}: this document does not show the survey")
+        return self.summaries
+
+
+def narrative_values(
     config: Mapping[str, Any],
     tables: Mapping[str, pd.DataFrame],
     summaries: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything `doc` prints, from `tables` (raw CSVs as text) and the survey summaries.
-
-    `summaries` holds `overview` (dict), `theme_respondents`, `recurrent_elements` (DataFrames)
-    and `tiers` (list), as written by the compute_summaries step.
-    """
-    meeting = dict(config["meeting"])
-    ctx: dict[str, Any] = {
-        "doc": doc,
-        "meeting": meeting,
-        "build": {"date": config["build_date"]},
-    }
-    # Only documents that show the survey are given its dates and rule (and rerun when they change).
-    if "survey" in config:
-        ctx["survey_dates"] = dict(config["survey"])
-    if "recurrence" in config:
-        ctx["rule"] = {
-            "min_share_percent": percent_points(config["recurrence"]["min_share"]),
-            "min_respondents": config["recurrence"]["min_respondents"],
-        }
+    """The values a narrative file may use (documents_spec.NARRATIVE_VALUES), from the tables
+    this document reads: a value whose tables it does not read is not there."""
+    values: dict[str, Any] = {"meeting": dict(config["meeting"])}
     if "recommendations" in tables:
-        recs = recommendations_context(tables["recommendations"])
-        ctx["recommendations"] = recs
+        values["recommendations"] = recommendations_context(tables["recommendations"])
     if "regions" in tables:
-        ctx["regions"] = records(tables["regions"])
-        # As Annex 9's title lists them: "Africa, …, Asia, Pacific and the Middle East, and Europe".
-        regions_named = [item(r["short_name"]) for r in ctx["regions"]]
-        ctx["regions_listed"] = plain(join_items(regions_named, "and"))
+        values["regions"] = records(tables["regions"])
         # The meeting numbered its breakout groups in another order than the overviews' rows.
-        ctx["breakout_groups"] = sorted(ctx["regions"], key=lambda r: int(r["breakout_group"]))
+        values["breakout_groups"] = sorted(
+            values["regions"], key=lambda r: int(r["breakout_group"])
+        )
     if "themes" in tables and "elements" in tables:
-        ctx["themes"] = themes_with_elements(tables["themes"], tables["elements"])
-    if "acronyms" in tables:
-        ctx["acronyms"] = records(tables["acronyms"])
+        values["themes"] = themes_with_elements(tables["themes"], tables["elements"])
     if "participants" in tables and "entities" in tables:
-        ctx["delegates"] = delegates_context(tables["participants"], tables["entities"])
-    if "participant_sections" in tables:
-        ctx["participant_sections"] = records(tables["participant_sections"])
-        ctx["participants"] = sorted(
-            records(tables["participants"]), key=lambda p: int(p["number"])
-        )
-    if "agenda" in tables:
-        ctx["agenda"] = sorted(records(tables["agenda"]), key=lambda r: int(r["order"]))
-    if "focus_areas" in tables:
-        ctx["focus_areas"] = focus_areas_context(tables["focus_areas"], tables["themes"])
-    if "good_practices" in tables:
-        ctx["gfmd_practices"] = practices_context(
-            tables["good_practices"], tables["good_practice_categories"], ""
-        )
+        values["delegates"] = delegates_context(tables["participants"], tables["entities"])
     if summaries is not None:
-        ctx["survey"] = survey_context(
-            summaries["overview"],
-            tables,
-            summaries["theme_respondents"],
-            summaries["recurrent_elements"],
-            summaries["tiers"],
-        )
-        # Not in `survey`: narrative files see that, and may read plain data only.
-        ctx["annex9"] = Annex9Sentences(
-            tables,
-            summaries["overview"],
-            themes_with_elements(tables["themes"], tables["elements"]),
-            dict(config.get("survey") or {}),
-        )
-    ctx["counts"] = {
-        key: len(value)
-        for key, value in (
-            ("priorities", ctx.get("recommendations", {}).get("priority")),
-            ("follow_up", ctx.get("recommendations", {}).get("follow_up")),
-            ("regions", ctx.get("regions")),
-            ("themes", ctx.get("themes")),
-            ("elements", [e for t in ctx.get("themes", []) for e in t["elements"]] or None),
-        )
-        if value is not None
-    }
-    if "priorities" in ctx["counts"]:
-        ctx["counts"]["recommendations"] = ctx["counts"]["priorities"] + ctx["counts"]["follow_up"]
-    return ctx
+        values["survey"] = survey_figures(summaries["overview"], tables)
+    counts: dict[str, int] = {}
+    if "recommendations" in values:
+        counts["priorities"] = len(values["recommendations"]["priority"])
+        counts["follow_up"] = len(values["recommendations"]["follow_up"])
+        counts["recommendations"] = counts["priorities"] + counts["follow_up"]
+    for name in ("regions", "themes", "elements"):
+        if name in tables:
+            counts[name] = len(tables[name])
+    values["counts"] = counts
+    return values

@@ -1,4 +1,5 @@
-"""Build one document: context from tables and summaries, narrative check, screen and print HTML.
+"""Build one document: its data from tables and summaries, the narrative check, its outline
+laid out, screen and print HTML, the PDF.
 
 The render_document rule calls `render_document` once per document.
 """
@@ -14,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from .context import build_context
-from .documents_spec import SURVEY_RESULT_TABLES
+from .context import DocumentData, narrative_values
+from .documents_spec import FIGURE_NOUNS, SURVEY_RESULT_TABLES
 from .io import atomic_write_text, read_raw_csv
+from .narrative import Figure
 from .summaries import RecurrenceRule, compute_all, cross_regional_tiers, overview_json
 
 log = logging.getLogger("meeting_report.documents")
@@ -26,22 +28,15 @@ class TypedFiguresError(RuntimeError):
     """A narrative file types a figure that the data provides."""
 
 
-# The sections of the published report each document prints: a reference entry (its `where`
-# starts with the section) is listed in the editorial note of every document printing it.
-EDITION_NOTE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "summary_report": ("Introduction", "Section ", "Conclusions"),
-    "highlights": ("Highlights", "Annex 3"),
-    "annexes": ("Annex ",),
-}
-
-
 def edition_context(
-    doc: str,
+    sections: Iterable[str],
     reference: str | os.PathLike[str],
     tables: Mapping[str, pd.DataFrame],
     summaries: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
-    """The document's "About this edition" note, from the reconciliation with `reference`."""
+    """The document's "About this edition" note, from the reconciliation with `reference`:
+    the explained differences of the published sections it prints (`sections`, its outline's
+    `edition_note`: a reference entry whose `where` starts with one of them is listed)."""
     from .reconcile import Context, edition_note, load_reference, value_labels
 
     ctx = None
@@ -51,13 +46,11 @@ def edition_context(
             results={name: summaries[name] for name in SURVEY_RESULT_TABLES},
             tables=tables,
         )
-    return edition_note(
-        load_reference(reference), ctx, EDITION_NOTE_SECTIONS[doc], value_labels(tables)
-    )
+    return edition_note(load_reference(reference), ctx, tuple(sections), value_labels(tables))
 
 
 def survey_summaries(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -> dict[str, Any]:
-    """The Annex 9 summaries a document shows, computed in this job from the raw tables.
+    """The survey summaries a document shows, computed in this job from the raw tables.
 
     The same `compute_all` writes results/summary/ in the compute_summaries job; computing it
     here (milliseconds) instead of reading those files keeps that job off the documents'
@@ -75,8 +68,9 @@ def survey_summaries(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -
     }
 
 
-def quoted_figures(context: Mapping[str, Any]) -> dict[str, int | float]:
-    """The counts the data gives this document, by name: a narrative file must type none."""
+def quoted_figures(values: Mapping[str, Any]) -> list[Figure]:
+    """The counts the data gives this document (its narrative values), each with the nouns of
+    what it counts (documents_spec.FIGURE_NOUNS): a narrative file must type none of them."""
     figures: dict[str, int | float] = {}
 
     def walk(prefix: str, value: Any) -> None:
@@ -89,8 +83,8 @@ def quoted_figures(context: Mapping[str, Any]) -> dict[str, int | float]:
                 walk(f"{prefix}.{key}", item)
 
     for key in ("delegates", "counts"):
-        walk(key, context.get(key, {}))
-    survey = context.get("survey")
+        walk(key, values.get(key, {}))
+    survey = values.get("survey")
     if survey:
         for key in (
             "surveyed",
@@ -104,23 +98,41 @@ def quoted_figures(context: Mapping[str, Any]) -> dict[str, int | float]:
             walk(f"survey.{key}", survey[key])
         figures["survey.response_rate"] = survey["response_rate"]
     # 0 stands in too much ordinary prose to be told apart from a count.
-    return {name: value for name, value in figures.items() if value > 0}
+    return [
+        Figure(name, value, FIGURE_NOUNS.get(name, ()))
+        for name, value in figures.items()
+        if value > 0
+    ]
 
 
-def check_narrative(
-    files: Iterable[str | os.PathLike[str]], figures: Mapping[str, int | float]
-) -> None:
+def check_narrative(files: Iterable[str | os.PathLike[str]], figures: Iterable[Figure]) -> None:
+    """Stop the build where a narrative file, or a text of an outline, types a figure the data
+    gives (content/README.md, "Figures and lists: never type what the data provides")."""
     from .narrative import check_no_typed_figures
+    from .outline import OUTLINES_DIR, parse_outline, texts
 
+    figures = list(figures)
     found = []
-    # Only prose is checked: YAML files hold structure (section numbers, footnote labels).
-    for path in (p for p in files if str(p).endswith(".md")):
-        text = Path(path).read_text(encoding="utf-8")
-        for hit in check_no_typed_figures(text, figures):
-            found.append(
-                f"{path}, line {hit.line}, column {hit.column}: {hit.text!r} is a "
-                f"figure the data gives ({{{{ {hit.figure} }}}})"
+    for path in (Path(p) for p in files):
+        if path.suffix == ".md":
+            sources = [(path.read_text(encoding="utf-8"), str(path))]
+        elif path.parent.name == OUTLINES_DIR:
+            # An outline's titles, captions and parameters (its keys and comments are not text).
+            import yaml
+
+            outline = parse_outline(
+                yaml.safe_load(path.read_text(encoding="utf-8")), path.stem, str(path)
             )
+            sources = [(text, f"{path}, {text!r}") for text in texts(outline)]
+        else:
+            continue  # other YAML files hold structure (section numbers, footnote labels)
+        for text, where in sources:
+            for hit in check_no_typed_figures(text, figures):
+                place = f"line {hit.line}, column {hit.column}" if path.suffix == ".md" else ""
+                found.append(
+                    f"{where}{', ' + place if place else ''}: {hit.text!r} is a "
+                    f"figure the data gives ({{{{ {hit.figure} }}}})"
+                )
     if found:
         raise TypedFiguresError(
             "Narrative files type figures that the data provides; use the template variables "
@@ -128,45 +140,79 @@ def check_narrative(
         )
 
 
-def document_context(
+def document_data(
     doc: str,
     config: Mapping[str, Any],
     table_paths: Mapping[str, str | os.PathLike[str]],
     folders: Mapping[str, str | os.PathLike[str]],
     reference: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
-    """Everything `doc` prints, from its tables, its config and (for the editorial note) the
-    published figures. Narrative is not read here: the live preview reuses a context while
-    only narrative files change."""
+) -> DocumentData:
+    """Everything `doc` prints from data: its tables, its config and (for the editorial note)
+    the published figures. Narrative (the outline included) is read when the document renders:
+    the live preview keeps this while only narrative files change."""
     tables = {name: read_raw_csv(path) for name, path in table_paths.items()}
+    return data_from_tables(doc, config, tables, folders, reference)
+
+
+def data_from_tables(
+    doc: str,
+    config: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    folders: Mapping[str, str | os.PathLike[str]],
+    reference: str | os.PathLike[str] | None = None,
+) -> DocumentData:
+    """`document_data` from tables already read (raw CSVs as text)."""
+    from .outline import load_outline
+
     summaries = None
     if "recurrence" in config:
         summaries = survey_summaries(tables, RecurrenceRule(**config["recurrence"]))
-    context = build_context(doc, config, tables, summaries)
+    data = DocumentData(
+        doc=doc,
+        config=config,
+        tables=tables,
+        summaries=summaries,
+        values=narrative_values(config, tables, summaries),
+        fonts_dir=Path(folders["assets"]) / "fonts",
+    )
     if reference is not None:
-        context["edition"] = edition_context(doc, reference, tables, summaries)
-    if doc == "annexes" and summaries is not None:
-        fonts = Path(folders["assets"]) / "fonts"
-        context["charts"] = survey_charts(summaries, tables, fonts_dir=fonts)
-    return context
+        sections = load_outline(folders["narrative"], doc).edition_note
+        if sections is not None:
+            data.edition = edition_context(sections, reference, tables, summaries)
+            data.values["edition"] = data.edition
+    return data
 
 
 def document_html(
     doc: str,
-    context: Mapping[str, Any],
+    data: DocumentData,
     folders: Mapping[str, str | os.PathLike[str]],
     medium: str,
 ) -> str:
-    """`doc` as HTML for `medium` ("screen" or "print"), narrative included."""
+    """`doc` as HTML for `medium` ("screen" or "print"): its outline laid out over its data."""
+    from .blocks import Content
+    from .layout import document_layout
+    from .narrative import FootnoteCollector, NarrativeRenderer
+    from .outline import load_outline
     from .render import render_html
 
+    narrative_dir = folders["narrative"]
+    outline = load_outline(narrative_dir, doc)
+    collector = FootnoteCollector(medium)
+    narrative = NarrativeRenderer(narrative_dir, data.values, collector)
+    labels = narrative.data("labels.yaml") or {}
+    collector.labels.update(labels.get("notes") or {})
+    footnotes = narrative.data(outline.footnotes) if outline.footnotes else {}
+    content = Content(narrative=narrative, labels=labels, footnotes=footnotes or {})
+    document = document_layout(outline, data, narrative, content)
     return render_html(
-        f"{doc}.html.j2",
-        context,
+        "document.html.j2",
+        {"document": document},
         medium=medium,
-        content_dir=folders["narrative"],
+        content_dir=narrative_dir,
         assets_dir=folders["assets"],
         templates_dir=folders["templates"],
+        narrative=narrative,
     )
 
 
@@ -179,7 +225,7 @@ def render_document(
     folders: Mapping[str, str | os.PathLike[str]],
     sources: Iterable[str | os.PathLike[str]] = (),
     reference: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
+) -> DocumentData:
     """Render `doc` to `outputs["html"]` (screen) and `outputs["pdf"]`.
 
     `config` holds only what this document reads (`workflow.document_config`): the meeting,
@@ -195,9 +241,9 @@ def render_document(
     from .pdf import write_pdf
 
     assets = Path(folders["assets"])
-    context = document_context(doc, config, table_paths, folders, reference)
-    check_narrative(narrative_files, quoted_figures(context))
-    media = {medium: document_html(doc, context, folders, medium) for medium in ("screen", "print")}
+    data = document_data(doc, config, table_paths, folders, reference)
+    check_narrative(narrative_files, quoted_figures(data.values))
+    media = {medium: document_html(doc, data, folders, medium) for medium in ("screen", "print")}
     atomic_write_text(outputs["html"], media["screen"])
     atomic_write_text(outputs["print_html"], media["print"])
     write_json(outputs["sources"], sources_manifest(doc, sources, config))
@@ -212,30 +258,4 @@ def render_document(
         build_id=build_id,
     )
     log.info("wrote %s and %s", outputs["html"], outputs["pdf"])
-    return context
-
-
-def survey_charts(
-    summaries: Mapping[str, Any],
-    tables: Mapping[str, pd.DataFrame],
-    *,
-    fonts_dir: str | os.PathLike[str],
-) -> dict[str, str]:
-    from .charts import recurrence_matrix, theme_heatmap
-    from .context import records, themes_with_elements
-
-    regions = records(tables["regions"])
-    # Elements in the order of the matrix's data table: by theme, then display order.
-    elements = [
-        element
-        for theme in themes_with_elements(tables["themes"], tables["elements"])
-        for element in theme["elements"]
-    ]
-    return {
-        "theme_heatmap": theme_heatmap(
-            summaries["theme_respondents"], regions, records(tables["themes"]), fonts_dir=fonts_dir
-        ),
-        "recurrence_matrix": recurrence_matrix(
-            summaries["recurrent_elements"], regions, elements, fonts_dir=fonts_dir
-        ),
-    }
+    return data

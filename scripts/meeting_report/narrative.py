@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from html import unescape
 from pathlib import Path
 from types import MethodType
 from typing import Any
@@ -44,7 +45,9 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
+from meeting_report.documents_spec import NARRATIVE_VALUES
 from meeting_report.numbers import names, percent, words
+from meeting_report.wording import fill, plain
 
 ALLOWED_LINK_SCHEMES = ("http://", "https://", "mailto:")
 # Links inside the document: a figure to its entry in "About this edition" (`edition_note`).
@@ -71,6 +74,7 @@ def escape_markdown(value: Any) -> str:
 class Footnote:
     number: int
     html: Markup
+    back_label: str = ""
 
 
 class FootnoteCollector:
@@ -81,9 +85,15 @@ class FootnoteCollector:
     screen: the call site gets a numbered link; `notes` feeds `_footnotes.html.j2` at the end.
     """
 
-    def __init__(self, medium: str) -> None:
+    def __init__(self, medium: str, labels: Mapping[str, str] | None = None) -> None:
         self.medium = medium
         self.notes: list[Footnote] = []
+        # How a screen reader names a call and its back link (labels.yaml `notes`).
+        self.labels = {"call": "Note {number:digits}", "back": "Back to reference {number:digits}"}
+        self.labels.update(labels or {})
+
+    def _label(self, key: str, number: int) -> str:
+        return plain(fill(self.labels[key], {"number": number}))
 
     @property
     def count(self) -> int:
@@ -91,15 +101,15 @@ class FootnoteCollector:
 
     def call(self, html: str | Markup) -> Markup:
         """Register a footnote whose content is trusted HTML; return the call-site markup."""
-        note = Footnote(self.count + 1, Markup(html))
+        n = self.count + 1
+        note = Footnote(n, Markup(html), self._label("back", n))
         self.notes.append(note)
         if self.medium == "print":
             return Markup('<span class="footnote">{}</span>').format(note.html)
-        n = note.number
         return Markup(
             '<a class="footnote-ref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref"'
-            ' aria-label="Note {0}"><sup>{0}</sup></a>'
-        ).format(n)
+            ' aria-label="{1}"><sup>{0}</sup></a>'
+        ).format(n, self._label("call", n))
 
     def footnote_from_data(self, text: Any) -> Markup:
         """Template helper `footnote(text)`: plain text from data (escaped), same numbering."""
@@ -194,63 +204,109 @@ def _footnote_inline_html(md: MarkdownIt, tokens: list[Token], env: dict[str, An
     return Markup(html)
 
 
-def render_markdown(text: str, collector: FootnoteCollector, source: str = "<string>") -> Markup:
-    """Markdown (already through Jinja) → HTML, footnotes numbered by `collector`."""
-    md = markdown_parser()
-    env: dict[str, Any] = {}
-    tokens = md.parse(text, env)
+class MarkdownPart:
+    """A narrative file's Markdown, parsed once: its `#` title (when it heads a part) and its
+    body, rendered separately so that each calls its footnotes where it is printed.
 
-    definitions: dict[str, list[Token]] = {}
-    body: list[Token] = []
-    current: list[Token] | None = None
-    for token in tokens:
-        if token.type == "footnote_reference_open":
-            current = definitions.setdefault(token.meta["label"], [])
-        elif token.type == "footnote_reference_close":
-            current = None
-        elif current is not None:
-            current.append(token)
-        else:
-            body.append(token)
-        if token.type == "heading_open" and token.tag == "h1":
-            raise ValueError(f"{source}: use ## or lower; templates print the section headings")
-        if token.type == "inline" and re.search(r"\[\^[^\]\s]+\]", token.content):
-            unmatched = [
-                child.content
-                for child in token.children or []
-                if child.type == "text" and "[^" in child.content
-            ]
-            if unmatched:
-                raise ValueError(f"{source}: footnote without definition in {unmatched[0]!r}")
+    `level`: the heading level of the part the file heads; its `#` line is that heading and
+    its `##`, `###` … follow one level below it each. Without a level (a file printed inside a
+    part), a `#` heading is refused: the outline's parts carry the headings.
+    """
 
-    env["_collector"] = collector
-    env["_used"] = set()
-    env["_definitions"] = {
-        label: _footnote_inline_html(md, def_tokens, env)
-        for label, def_tokens in definitions.items()
-    }
-    html = md.renderer.render(body, md.options, env)
-    if unused := set(definitions) - env["_used"]:
-        raise ValueError(f"{source}: footnote definitions never referenced: {sorted(unused)}")
-    return Markup(html)
+    def __init__(
+        self,
+        text: str,
+        collector: FootnoteCollector,
+        source: str = "<string>",
+        level: int | None = None,
+    ) -> None:
+        self.md = markdown_parser()
+        self.source = source
+        self.env: dict[str, Any] = {}
+        tokens = self.md.parse(text, self.env)
+        definitions: dict[str, list[Token]] = {}
+        body: list[Token] = []
+        current: list[Token] | None = None
+        for token in tokens:
+            if token.type == "footnote_reference_open":
+                current = definitions.setdefault(token.meta["label"], [])
+            elif token.type == "footnote_reference_close":
+                current = None
+            elif current is not None:
+                current.append(token)
+            else:
+                body.append(token)
+            if token.type == "inline" and re.search(r"\[\^[^\]\s]+\]", token.content):
+                unmatched = [
+                    child.content
+                    for child in token.children or []
+                    if child.type == "text" and "[^" in child.content
+                ]
+                if unmatched:
+                    raise ValueError(f"{source}: footnote without definition in {unmatched[0]!r}")
+        self.heading_tokens: list[Token] = []
+        if level is not None and body and body[0].type == "heading_open" and body[0].tag == "h1":
+            self.heading_tokens = body[1].children or []
+            body = body[3:]
+        for token in body:
+            if token.type in ("heading_open", "heading_close"):
+                if token.tag == "h1":
+                    raise ValueError(
+                        f"{source}: a `#` heading only as the first line of a file that heads a"
+                        " part of the outline; use ## or lower inside"
+                    )
+                if level is not None:
+                    token.tag = f"h{min(6, int(token.tag[1]) + level - 1)}"
+        self.body_tokens = body
+        self.definitions = definitions
+        self.env["_collector"] = collector
+        self.env["_used"] = set()
+        self.env["_definitions"] = {
+            label: _footnote_inline_html(self.md, def_tokens, self.env)
+            for label, def_tokens in definitions.items()
+        }
+
+    @property
+    def title(self) -> str:
+        """The `#` line as plain text (its footnote calls left out), "" without one."""
+        parts = []
+        for token in self.heading_tokens:
+            if token.type in ("text", "code_inline"):
+                parts.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        return " ".join("".join(parts).split())
+
+    def heading(self) -> Markup:
+        """The `#` line as HTML, its footnotes called now."""
+        return Markup(self.md.renderer.renderInline(self.heading_tokens, self.md.options, self.env))
+
+    def body(self) -> Markup:
+        """The rest as HTML, its footnotes called now; every definition must have been used."""
+        html = self.md.renderer.render(self.body_tokens, self.md.options, self.env)
+        if unused := set(self.definitions) - self.env["_used"]:
+            raise ValueError(
+                f"{self.source}: footnote definitions never referenced: {sorted(unused)}"
+            )
+        return Markup(html)
+
+
+def render_markdown(
+    text: str, collector: FootnoteCollector, source: str = "<string>", *, part: bool = False
+) -> Markup:
+    """Markdown (already through Jinja) → HTML, footnotes numbered by `collector`. With
+    `part`, a leading `#` heading is left out (the layout prints it as the part's heading)."""
+    markdown = MarkdownPart(text, collector, source, level=1 if part else None)
+    markdown.heading()
+    return markdown.body()
 
 
 # --------------------------------------------------------------------------- Jinja stage
 
-# What a narrative file may use; content/README.md lists the same (a test compares them).
-# Narrative is prose with figures from the data: anything else is refused, so that a file in a
-# pull request cannot read files, run commands or print the build's internals.
-NARRATIVE_VALUES = (
-    "breakout_groups",
-    "counts",
-    "delegates",
-    "edition",
-    "meeting",
-    "recommendations",
-    "regions",
-    "survey",
-    "themes",
-)
+# What a narrative file may use is documents_spec.NARRATIVE_VALUES (content/README.md lists the
+# same; a test compares them). Narrative is prose with figures from the data: anything else is
+# refused, so that a file in a pull request cannot read files, run commands or print the
+# build's internals.
 
 
 class _FigureLink(str):
@@ -499,10 +555,29 @@ class NarrativeRenderer:
         self.content_dir = Path(content_dir).resolve()
         self.context = context
         self.collector = collector
+        self._markdown: dict[str, str] = {}
+        self._parts: dict[tuple[str, int], MarkdownPart] = {}
 
     def values(self) -> dict[str, Any]:
         """What a narrative file sees: the documented values this document has."""
         return {key: self.context[key] for key in NARRATIVE_VALUES if key in self.context}
+
+    def inline(self, text: str, scope: Mapping[str, Any] | None = None) -> Markup:
+        """A line of an outline (a title, a caption) as HTML: Jinja in the same sandbox as the
+        narrative files (with `scope`, e.g. the region a repeated part is about), then inline
+        Markdown (*emphasis*; values stay text)."""
+        env = narrative_environment(str(self.content_dir))
+        try:
+            markdown = env.from_string(text).render({**self.values(), **(scope or {})})
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, TemplateSyntaxError) else str(exc)
+            raise NarrativeError(f"{type(exc).__name__}: {reason} ({_README_HINT})") from exc
+        return Markup(markdown_parser().renderInline(markdown).strip())
+
+    @staticmethod
+    def text_of(html: str) -> str:
+        """The text of inline HTML (a title for the contents, a bookmark, an attribute)."""
+        return unescape(re.sub(r"<[^>]*>", "", str(html)))
 
     def markdown(self, path: str) -> str:
         """Stage 1 only: the file's Markdown with the values filled in.
@@ -514,14 +589,30 @@ class NarrativeRenderer:
         full = self._path(path)
         if not full.is_file():
             raise FileNotFoundError(f"no narrative file {path} in {self.content_dir}")
+        if path in self._markdown:
+            return self._markdown[path]
         env = narrative_environment(str(self.content_dir))
         try:
-            return env.get_template(path).render(self.values())
+            self._markdown[path] = env.get_template(path).render(self.values())
         except Exception as exc:
             raise NarrativeError(_describe_error(path, full, exc)) from exc
+        return self._markdown[path]
 
-    def __call__(self, path: str) -> Markup:
-        html = render_markdown(self.markdown(path), self.collector, source=path)
+    def part(self, path: str, level: int) -> MarkdownPart:
+        """The file that heads a part at `level`: its `#` title and body (parsed once)."""
+        if (path, level) not in self._parts:
+            self._parts[path, level] = MarkdownPart(
+                self.markdown(path), self.collector, source=path, level=level
+            )
+        return self._parts[path, level]
+
+    def __call__(self, path: str, level: int | None = None) -> Markup:
+        """The file's HTML; with `level`, the body of the file that heads a part at that level
+        (its `#` title is printed as the part's heading: `part(path, level).heading()`)."""
+        if level is None:
+            html = render_markdown(self.markdown(path), self.collector, source=path)
+        else:
+            html = self.part(path, level).body()
         # The source file stays findable in the output (tools/fidelity.py --built reads it).
         return (
             Markup('<div class="narrative" data-source="{}">').format(path)
@@ -533,11 +624,11 @@ class NarrativeRenderer:
         return _content_path(self.content_dir, path)
 
     def exists(self, path: str) -> bool:
-        """For optional files (e.g. annex4_issues.md): `{% if narrative.exists(...) %}`."""
+        """Whether an optional file is there (an outline's `optional: true`, a block's)."""
         return self._path(path).is_file()
 
     def data(self, path: str) -> Any:
-        """A YAML file of the content folder (the Annex 8 form): plain data, escaped on output."""
+        """A YAML file of the content folder (a form, a wording): plain data, escaped on output."""
         import yaml
 
         if not path.endswith((".yaml", ".yml")):
@@ -546,6 +637,17 @@ class NarrativeRenderer:
 
 
 # --------------------------------------------------------------------------- typed figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the data gives: its name (as a narrative writes it, `delegates.total`), its
+    value and the nouns of what it counts ("delegates", "participants"). A number in the prose
+    is that figure typed only next to one of these nouns; without nouns, anywhere."""
+
+    name: str
+    value: int | float
+    nouns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -559,7 +661,7 @@ class TypedFigure:
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Spans where a number is not a figure from the data. Masked before searching.
 _NOT_FIGURES = [
-    re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL),  # Jinja: the figure is templated
+    re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL),  # Jinja: templated or marked
     re.compile(r"\[\^[^\]]*\]"),  # footnote labels [^27] and definitions [^27]:
     re.compile(r"\]\([^)]*\)|<[a-z]+:[^>]*>|https?://\S+|www\.\S+|\S+@\S+"),  # link targets
     re.compile(r"\S*\d\S*/\S*|\S*/\S*\d\S*"),  # document symbols: A/RES/71/280, A/71/1
@@ -574,13 +676,33 @@ _NOT_FIGURES = [
         r"\s*(?:[IVXLC]+\b\s*,?\s*)?(?:para\.\s*)?\d+(?:[.(]?\w+\)?)*",
         re.IGNORECASE,
     ),  # para. 22(b), SDG 10.7, target 10.7, Annex II para. 8
-    re.compile(r"\bGRCPs?\s*\d+\b"),  # the meeting's own name: GRCP 7, GRCP 6
+    re.compile(r"\b[A-Z]{2,}s?\s*\d+\b"),  # a name with its number: a meeting's, "SDG 10"
     re.compile(r"^[ \t]*\d+[.)](?=\s)", re.MULTILINE),  # ordered list markers
 ]
+_NUMBER_WORDS = (
+    r"(?:\d[\d,]*|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]?)?"
+    r"(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|a hundred)"
+)
+# A number in a bound is no count of the data: "two or more regions", "at least two" (but "some
+# 27 entities" is one, approximately).
+_QUANTIFIERS = re.compile(
+    rf"\b(?:(?:at least|at most|more than|fewer than|less than|up to|every)\s+{_NUMBER_WORDS}"
+    rf"|{_NUMBER_WORDS}\s+(?:or|and|to)\s+(?:more|fewer|less|above|over|{_NUMBER_WORDS}))\b",
+    re.IGNORECASE,
+)
+# Where the words of what a number counts stop: the end of a sentence or clause.
+_CLAUSE_END = re.compile(r"[.;:!?](?!\d)|\n\s*\n")
+_WORD = re.compile(r"[A-Za-z][\w’'‐-]*")
+# Nouns are looked for this many words after the number (or, for a share, before it).
+WORDS_AFTER, WORDS_BEFORE = 6, 4
+# Words that carry the noun before them over to the number after them.
+_CARRIERS = [c.split() for c in ("including", "of whom", "of which", "among them", "out of")]
 
 
 def _mask(text: str) -> str:
-    for pattern in _NOT_FIGURES:
+    for pattern in [*_NOT_FIGURES, _QUANTIFIERS]:
         text = pattern.sub(lambda m: re.sub(r"\S", " ", m.group()), text)
     return text
 
@@ -605,29 +727,70 @@ def _figure_patterns(value: int | float) -> list[re.Pattern[str]]:
     return patterns
 
 
+def _counts_a_noun(
+    masked: str, start: int, end: int, nouns: Iterable[str], share: bool = False
+) -> bool:
+    """Whether one of `nouns` is among the words just after the number, within its clause
+    ("27 completed questionnaires"), or, for a share, just before it ("a response rate of
+    77%"): a count's noun follows it, and "recommendations in two key areas" counts areas."""
+    after = _CLAUSE_END.split(masked[end : end + 200], maxsplit=1)[0]
+    following = [w.lower() for w in _WORD.findall(after)][:WORDS_AFTER]
+    candidates = [following]
+    before = _CLAUSE_END.split(masked[max(0, start - 120) : start])[-1]
+    preceding = [w.lower() for w in _WORD.findall(before)][-WORDS_BEFORE:]
+    if share:
+        candidates.append(preceding)
+    else:
+        # "92 delegates, including 52": the noun just before a word that carries it over.
+        for carrier in _CARRIERS:
+            if preceding[-len(carrier) :] == carrier:
+                candidates.append(preceding[-len(carrier) - 2 : -len(carrier)])
+    for noun in nouns:
+        parts = noun.lower().split()
+        for words_ in candidates:
+            for i in range(len(words_) - len(parts) + 1):
+                window = words_[i : i + len(parts)]
+                # "delegate" names "delegates"; "RCP" names "RCPs".
+                if window[:-1] == parts[:-1] and window[-1].rstrip("’'s") == parts[-1].rstrip("s"):
+                    return True
+    return False
+
+
 def check_no_typed_figures(
-    markdown_text: str, figures: Mapping[str, int | float] | Iterable[int | float]
+    markdown_text: str,
+    figures: Iterable[Figure] | Mapping[str, int | float] | Iterable[int | float],
 ) -> list[TypedFigure]:
     """Where a narrative types a figure that the data provides (outside `{{ … }}`).
 
-    `figures`: name → value (or just values). Integers match as digits or English words
-    (27, twenty-seven); shares in (0, 1] match as percentages (77%, 77 per cent). Ignored:
-    Jinja expressions, footnote labels, link targets, document symbols, dates, years, times,
-    "para./SDG/target/Annex/theme … N" references, ordered-list markers and "GRCP 7".
+    A figure is a `Figure` (its name, value and the nouns of what it counts), or name → value,
+    or a bare value (both without nouns). Integers match as digits or English words (27,
+    twenty-seven); shares in (0, 1] as percentages (77%, 77 per cent). A figure with nouns is
+    found only where one of them is among the words next to the number, in its clause, so that
+    a number that is part of the prose ("bridging two or more regions", "the three phases") is
+    never taken for a count the data happens to share with it. Ignored: Jinja expressions (a
+    prose number next to such a noun is marked `{{ "two" }}`), quantifiers ("at least two",
+    "two or more"), footnote labels, link targets, document symbols, dates, years, times,
+    "para./SDG/target/Annex/theme … N" references, names with numbers (a meeting's, "SDG 10") and
+    ordered-list markers.
     """
-    items = (
-        list(figures.items())
-        if isinstance(figures, Mapping)
-        else [(str(value), value) for value in figures]
-    )
+    if isinstance(figures, Mapping):
+        items = [Figure(name, value) for name, value in figures.items()]
+    else:
+        items = [f if isinstance(f, Figure) else Figure(str(f), f) for f in figures]
     masked = _mask(markdown_text)
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", markdown_text)]
     found: dict[tuple[int, int], TypedFigure] = {}
-    for name, value in items:
+    for figure in items:
+        value = figure.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         for pattern in _figure_patterns(value):
             for match in pattern.finditer(masked):
+                share = isinstance(value, float) and 0 < value <= 1
+                if figure.nouns and not _counts_a_noun(
+                    masked, match.start(), match.end(), figure.nouns, share
+                ):
+                    continue
                 line = max(i for i, start in enumerate(line_starts) if start <= match.start())
                 key = (match.start(), match.end())
                 found.setdefault(
@@ -636,7 +799,7 @@ def check_no_typed_figures(
                         line=line + 1,
                         column=match.start() - line_starts[line] + 1,
                         text=markdown_text[match.start() : match.end()],
-                        figure=name,
+                        figure=figure.name,
                     ),
                 )
     return sorted(found.values(), key=lambda f: (f.line, f.column))

@@ -109,7 +109,7 @@ def write_overview(
     message: str | None = None,
 ) -> None:
     """Write `<build_dir>/index.html`. `status`: "built", "failed" or "invalid"."""
-    from .render import environment
+    from .templating import environment
 
     build, results = Path(build_dir), Path(results_dir)
     changes = build / "changes.txt"

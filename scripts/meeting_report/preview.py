@@ -29,15 +29,14 @@ from typing import Any
 
 import yaml
 
-from .documents import check_narrative, document_context, document_html, quoted_figures
-from .documents_spec import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES
+from .documents import check_narrative, document_data, document_html, quoted_figures
+from .outline import OUTLINES_DIR, document_inputs
 from .validate_stage import render_report
 from .validation import load_descriptor, validate_directory
-from .workflow import document_config, narrative_files, output_roots
+from .workflow import document_config, output_roots
 
 log = logging.getLogger("meeting_report.preview")
 
-DOCS = tuple(DOCUMENT_TABLES)
 # Injected into every page the preview serves (never into built files): reload on change.
 RELOAD_SCRIPT = "<script>new EventSource('/_events').onmessage = () => location.reload();</script>"
 
@@ -60,6 +59,11 @@ class Project:
 
     def path(self, key: str) -> Path:
         return self.root / self.config[key]
+
+    @property
+    def docs(self) -> tuple[str, ...]:
+        """The documents config.yaml lists (its `documents:`), in order."""
+        return tuple(self.config["documents"])
 
     @property
     def folders(self) -> dict[str, Path]:
@@ -98,19 +102,24 @@ def classify(project: Project, changed: Iterable[Path]) -> dict[str, set[str]]:
     """{kind: documents affected} for a batch of changed files."""
     narrative = project.path("narrative_dir").resolve()
     layout_dirs = [(project.root / d).resolve() for d in ("templates", "assets")]
+    docs = project.docs
     affected: dict[str, set[str]] = {}
     for path in (Path(p).resolve() for p in changed):
-        if path.is_relative_to(narrative):
-            docs = {
+        if path.parent == narrative / OUTLINES_DIR:
+            # An outline says which tables its document reads: read them again.
+            affected.setdefault(Kind.DATA, set()).update({path.stem} & set(docs))
+        elif path.is_relative_to(narrative):
+            reading = {
                 doc
-                for doc in DOCS
-                if str(path) in {str(Path(f).resolve()) for f in narrative_files(doc, narrative)}
+                for doc in docs
+                if str(path)
+                in {str(Path(f).resolve()) for f in document_inputs(narrative, doc).narrative}
             }
-            affected.setdefault(Kind.NARRATIVE, set()).update(docs)
+            affected.setdefault(Kind.NARRATIVE, set()).update(reading)
         elif any(path.is_relative_to(d) for d in layout_dirs):
-            affected.setdefault(Kind.LAYOUT, set()).update(DOCS)
+            affected.setdefault(Kind.LAYOUT, set()).update(docs)
         else:
-            affected.setdefault(Kind.DATA, set()).update(DOCS)
+            affected.setdefault(Kind.DATA, set()).update(docs)
     return affected
 
 
@@ -120,7 +129,7 @@ class Preview:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.pages: dict[str, str] = {}
-        self.contexts: dict[str, dict[str, Any]] = {}
+        self.contexts: dict[str, Any] = {}  # document → its DocumentData
         self.problem_page: str | None = None
         self.version = 0
         self.lock = threading.Lock()
@@ -153,9 +162,11 @@ class Preview:
                 self.contexts.clear()
                 return set()
             self.contexts.clear()
-        docs = set().union(*affected.values()) if affected else set(DOCS)
+        docs = set().union(*affected.values()) if affected else set(project.docs)
         if not self.contexts:
-            docs = set(DOCS)
+            docs = set(project.docs)
+        for doc in affected.get(Kind.DATA, set()):
+            self.contexts.pop(doc, None)
         for doc in sorted(docs):
             self.pages[doc] = self._render(doc)
         self.problem_page = None
@@ -163,18 +174,17 @@ class Preview:
 
     def _render(self, doc: str) -> str:
         project = self.project
+        inputs = document_inputs(project.path("narrative_dir"), doc)
         if doc not in self.contexts:
-            config = document_config(project.config, doc in DOCUMENTS_WITH_SUMMARIES)
+            config = document_config(project.config, inputs.shows_survey)
             raw = project.path("raw_dir")
-            tables = {name: raw / f"{name}.csv" for name in DOCUMENT_TABLES[doc]}
-            self.contexts[doc] = document_context(
+            tables = {name: raw / f"{name}.csv" for name in inputs.tables}
+            self.contexts[doc] = document_data(
                 doc, config, tables, project.folders, project.path("reference")
             )
-        context = self.contexts[doc]
-        check_narrative(
-            narrative_files(doc, project.path("narrative_dir")), quoted_figures(context)
-        )
-        return document_html(doc, context, project.folders, "screen")
+        data = self.contexts[doc]
+        check_narrative(inputs.narrative, quoted_figures(data.values))
+        return document_html(doc, data, project.folders, "screen")
 
     # --- serving ------------------------------------------------------------------------
 
@@ -184,7 +194,9 @@ class Preview:
             '<div class="preview-bar" role="status" style="position:sticky;top:0;z-index:9;'
             "background:#fff8c5;border-bottom:1px solid #c9a400;padding:.3em .8em;"
             'font:14px sans-serif">Preview · '
-            + " · ".join(f'<a href="/{name}.html">{name.replace("_", " ")}</a>' for name in DOCS)
+            + " · ".join(
+                f'<a href="/{name}.html">{name.replace("_", " ")}</a>' for name in self.project.docs
+            )
             + f' · <a href="/pdf/{doc}.pdf">PDF of this document</a> ({html.escape(pdf_status)})'
             + "</div>"
         )
@@ -220,7 +232,7 @@ class PdfBuilder:
         self.project = project
         self.enabled = enabled
         self.pending: set[str] = set()
-        self.status: dict[str, str] = dict.fromkeys(DOCS, "as last built")
+        self.status: dict[str, str] = dict.fromkeys(project.docs, "as last built")
         self.process: asyncio.subprocess.Process | None = None
         self.on_done: list[asyncio.Event] = []
         self._task: asyncio.Task[None] | None = None
@@ -340,18 +352,18 @@ def create_app(project: Project, build_pdf: bool = True) -> Any:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def index(request: Request) -> Any:
-        return RedirectResponse(f"/{DOCS[0]}.html")
+        return RedirectResponse(f"/{project.docs[0]}.html")
 
     async def document(request: Request) -> Any:
         doc = request.path_params["doc"]
-        if doc not in DOCS:
+        if doc not in project.docs:
             return PlainTextResponse("no such document", status_code=404)
         return HTMLResponse(preview.page(doc, pdfs.status[doc]))
 
     async def pdf(request: Request) -> Any:
         doc = request.path_params["doc"]
         path = project.build_dir / "pdf" / f"{doc}.pdf"
-        if doc not in DOCS or not path.is_file():
+        if doc not in project.docs or not path.is_file():
             return PlainTextResponse("no PDF built yet", status_code=404)
         return FileResponse(path, media_type="application/pdf")
 

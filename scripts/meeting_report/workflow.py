@@ -82,11 +82,10 @@ def code_inputs(script: str | os.PathLike[str], search_dir: str | os.PathLike[st
 
 
 def narrative_files(doc: str, narrative_dir: str | os.PathLike[str]) -> list[str]:
-    """The narrative files `doc` renders (documents_spec.DOCUMENT_NARRATIVE), sorted."""
-    from .documents_spec import DOCUMENT_NARRATIVE
+    """The narrative files `doc` renders, its outline included (outline.document_inputs)."""
+    from .outline import document_inputs
 
-    root = Path(narrative_dir)
-    return sorted({str(p) for pattern in DOCUMENT_NARRATIVE[doc] for p in root.glob(pattern)})
+    return list(document_inputs(narrative_dir, doc).narrative)
 
 
 # --------------------------------------------------------------------------- configured paths

@@ -371,27 +371,11 @@ def test_absence_sentence_names_every_theme_only_acp_eu_addresses(built_annexes)
 
 
 def annex9_html(notes: pd.DataFrame) -> str:
-    """Annex 9's print HTML from the real data with `notes` as entity_notes.csv."""
-    import yaml
+    """The Annexes' print HTML from the real data with `notes` as entity_notes.csv."""
+    from tests.real_documents import make_data, render
 
-    from meeting_report.context import build_context
-    from meeting_report.documents import survey_summaries
-    from meeting_report.documents_spec import DOCUMENT_TABLES
-    from meeting_report.render import render_html
-    from meeting_report.workflow import document_config
-
-    tables = read_raw_tables(RAW, DOCUMENT_TABLES["annexes"]) | {"entity_notes": notes}
-    config = document_config(yaml.safe_load((ROOT / "config.yaml").read_text()), True)
-    context = build_context("annexes", config, tables, survey_summaries(tables, RecurrenceRule()))
-    context["charts"] = {"theme_heatmap": "<svg/>", "recurrence_matrix": "<svg/>"}
-    return render_html(
-        "_annex9.html.j2",
-        context,
-        medium="print",
-        content_dir=ROOT / "content",
-        assets_dir=ROOT / "assets",
-        templates_dir=ROOT / "templates",
-    )
+    data = make_data("annexes", edit=lambda tables: tables.update(entity_notes=notes))
+    return render("annexes", data, medium="print")
 
 
 def test_a_note_is_printed_as_text():

@@ -154,7 +154,7 @@ def test_jobs_run_the_package_beside_the_snakefile(project):
 
 
 def test_templates_and_assets_come_from_the_workflow_folder(project):
-    edit(project / "templates" / "highlights.html.j2", "{{ meeting.city }}", "{{ meeting.city }}!")
+    edit(project / "templates" / "_cover.html.j2", "{{ cover.place }}", "{{ cover.place }}!")
     assert planned(project) == {"render_document": {"summary_report", "highlights", "annexes"}}
 
 

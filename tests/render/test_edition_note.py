@@ -1,17 +1,16 @@
-"""Each document's note "About this edition", laid out from the context; figures linked to it."""
+"""Each document's note "About this edition", laid out from its data; figures linked to it."""
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meeting_report.pdf import pdf_bytes
-from meeting_report.render import render_html
 from tests.conftest import ASSETS_DIR
-from tests.render.conftest import NARRATIVE_FILES, write_content
+from tests.render.conftest import DOCS, make_data, render
 
 NOTE = {
     "id": "intro.iscm_entities",
@@ -21,15 +20,6 @@ NOTE = {
     "published": "22",
     "data": "21",
     "reason": "Annex 7 lists 21 distinct ISCMs <not 22>.",
-}
-FILES = {
-    **NARRATIVE_FILES,
-    "summary_report/introduction.md": (
-        'From {{ delegates.iscm|edition_note("intro.iscm_entities") }} ISCMs and '
-        '{{ delegates.total|edition_note("intro.delegates") }} delegates.\n'
-    ),
-    "edition_note.md": "Where this edition differs from the published report:\n",
-    "edition_note_none.md": "No figure of this document differs from the published report.\n",
 }
 
 
@@ -49,62 +39,48 @@ class _Note(HTMLParser):
             self.links.append((attributes["href"] or "")[1:])
 
 
-def _render(doc: str, context: dict[str, Any], content: Path, env, medium: str = "screen") -> str:
-    return render_html(
-        f"{doc}.html.j2",
-        context,
-        medium=medium,
-        content_dir=content,
-        assets_dir=ASSETS_DIR,
-        env=env,
-    )
-
-
-def _edition(notes: list[dict[str, str]]) -> dict[str, Any]:
-    links = {"intro.iscm_entities": "", "intro.delegates": ""}
+def with_notes(doc: str, notes: list[dict[str, str]]) -> Any:
+    """`doc`'s data with an editorial note listing `notes` (every other figure unlinked)."""
+    data = make_data(doc)
+    links = dict.fromkeys(data.edition["links"], "")
     links.update({n["id"]: "#" + n["anchor"] for n in notes})
-    return {"notes": notes, "links": links}
+    edition = {"notes": notes, "links": links}
+    values = {**data.values, "edition": edition}
+    return dataclasses.replace(data, edition=edition, values=values)
 
 
-@pytest.mark.parametrize("doc", ["summary_report", "highlights", "annexes"])
-def test_each_document_ends_with_its_note(doc, context, tmp_path, env) -> None:
-    content = write_content(tmp_path / "content", FILES)
-    html = _render(doc, {**context, "edition": _edition([NOTE])}, content, env)
+@pytest.mark.parametrize("doc", DOCS)
+def test_each_document_ends_with_its_note(doc) -> None:
+    html = render(doc, with_notes(doc, [NOTE]))
     parsed = _Note()
     parsed.feed(html)
     assert parsed.entries == ["edition-note-intro-iscm-entities"]
     assert 'id="about-this-edition"' in html and ">About this edition</h1>" in html
     # Values are escaped like every other value.
     assert "Annex 7 lists 21 distinct ISCMs &lt;not 22&gt;." in html
-    assert "Where this edition differs" in html
     if doc == "summary_report":
-        # The figure that differs links to its entry; the one that does not is plain text.
+        # The figure that differs links to its entry; those that do not are plain text.
         assert parsed.links == ["edition-note-intro-iscm-entities"]
-        assert '<a href="#edition-note-intro-iscm-entities">52</a> ISCMs and 92 delegates' in html
+        assert '<a href="#edition-note-intro-iscm-entities">21</a> RCPs' in html
+        assert "brought together 92 delegates" in html
 
 
-def test_a_document_without_differences_says_so(context, tmp_path, env) -> None:
-    content = write_content(tmp_path / "content", FILES)
-    html = _render("highlights", {**context, "edition": _edition([])}, content, env)
-    assert "No figure of this document differs" in html
+def test_a_document_without_differences_says_so() -> None:
+    html = render("highlights", with_notes("highlights", []))
+    assert "No figure or list printed in this document differs" in html
     assert '<ol class="edition-notes">' not in html
 
 
-def test_the_note_grows_with_the_differences(context, tmp_path, env) -> None:
-    content = write_content(tmp_path / "content", FILES)
+def test_the_note_grows_with_the_differences() -> None:
+    # The Introduction links its delegate count to the note too (content/README.md).
     second = {**NOTE, "id": "intro.delegates", "anchor": "edition-note-intro-delegates"}
     parsed = _Note()
-    parsed.feed(
-        _render("summary_report", {**context, "edition": _edition([NOTE, second])}, content, env)
-    )
+    parsed.feed(render("summary_report", with_notes("summary_report", [NOTE, second])))
     assert parsed.entries == ["edition-note-intro-iscm-entities", "edition-note-intro-delegates"]
     assert sorted(parsed.links) == sorted(parsed.entries)
 
 
-def test_the_note_prints_without_warnings(context, tmp_path, env) -> None:
-    content = write_content(tmp_path / "content", FILES)
-    html = _render(
-        "summary_report", {**context, "edition": _edition([NOTE])}, content, env, medium="print"
-    )
+def test_the_note_prints_without_warnings() -> None:
+    html = render("summary_report", with_notes("summary_report", [NOTE]), medium="print")
     data = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, "2017-12-01T00:00:00Z", strict=True)
     assert data.startswith(b"%PDF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,8 +15,7 @@ from meeting_report.narrative import (
     render_markdown,
 )
 from meeting_report.numbers import names, percent, words
-from meeting_report.render import render_html
-from tests.conftest import ASSETS_DIR
+from tests.render.conftest import make_data, render
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -91,27 +91,35 @@ def test_names() -> None:
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_data_is_inert_in_templates(value, context, content_dir, env) -> None:
-    context["acronyms"][0]["expansion"] = value
-    context["participants"][0]["name"] = value
-    context["focus_areas"][0]["mechanisms"] = [value]
-    for doc in ("summary_report.html.j2", "annexes.html.j2"):
-        html = render_html(
-            doc, context, medium="screen", content_dir=content_dir, assets_dir=ASSETS_DIR, env=env
-        )
+def test_hostile_data_is_inert_in_templates(value) -> None:
+    def edit(tables) -> None:
+        # Cells of tables the templates print: the acronyms, the participants, the focus areas.
+        for table, column in (
+            ("acronyms", "expansion"),
+            ("participants", "name"),
+            ("focus_areas", "iscm_name"),
+            ("agenda", "person"),
+        ):
+            if table in tables:
+                tables[table] = tables[table].copy()
+                tables[table].loc[tables[table].index[0], column] = value
+
+    for doc in ("summary_report", "annexes"):
+        html = render(doc, make_data(doc, edit=edit))
         assert_inert(html)
     assert "&lt;script&gt;" in html or "<script" not in value
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_values_are_inert_in_narrative(value, context, tmp_path: Path) -> None:
+def test_hostile_values_are_inert_in_narrative(value, real_data, tmp_path: Path) -> None:
     (tmp_path / "n.md").write_text(
         "Intro {{ meeting.city }} and a [real link](https://www.iom.int).\n\n"
         "| a | b |\n|---|---|\n| {{ meeting.city }} | x |\n",
         encoding="utf-8",
     )
     # Narrative sees only the documented values (content/README.md): a value from data there.
-    context["meeting"]["city"] = value
+    context = {**real_data["summary_report"].values}
+    context["meeting"] = {**context["meeting"], "city": value}
     html = NarrativeRenderer(tmp_path, context, FootnoteCollector("screen"))("n.md")
     assert_inert(html)
     found = tags(html)
@@ -147,7 +155,8 @@ def test_footnote_errors() -> None:
         render_markdown("Text.\n\n[^a]: Unused.\n", FootnoteCollector("screen"))
 
 
-def test_footnotes_number_continuously_across_files(tmp_path: Path, context) -> None:
+def test_footnotes_number_continuously_across_files(tmp_path: Path, real_data) -> None:
+    context = real_data["summary_report"].values
     (tmp_path / "one.md").write_text("First.[^a] Second.[^b]\n\n[^a]: Note A.\n[^b]: Note B.\n")
     (tmp_path / "two.md").write_text("Third.[^a]\n\n[^a]: Note C with [link](https://un.org).\n")
     collector = FootnoteCollector("screen")
@@ -164,20 +173,20 @@ def test_footnotes_number_continuously_across_files(tmp_path: Path, context) -> 
     assert "<sup>" not in html
 
 
-def test_screen_footnotes_listed_at_end_with_back_links(context, content_dir, env) -> None:
-    html = render_html(
-        "summary_report.html.j2",
-        context,
-        medium="screen",
-        content_dir=content_dir,
-        assets_dir=ASSETS_DIR,
-        env=env,
-    )
-    # introduction, background and F1 each have one footnote in the fake content.
+def test_screen_footnotes_listed_at_end_with_back_links(real_data) -> None:
+    html = render("summary_report", real_data["summary_report"])
     notes = html[html.index('class="footnotes"') :]
-    for n, text in [(1, "Introduction note."), (2, "Background note."), (3, "F1 note.")]:
-        assert f'<li id="fn-{n}">{text} <a class="footnote-back" href="#fnref-{n}"' in notes
-        assert f'id="fnref-{n}" href="#fn-{n}"' in html
+    count = notes.count('<li id="fn-')
+    assert count > 10
+    # Numbered in the order they are called, each with its call and its way back.
+    calls = [int(n) for n in re.findall(r'id="fnref-(\d+)"', html)]
+    assert calls == list(range(1, count + 1))
+    for n in range(1, count + 1):
+        assert f'<li id="fn-{n}">' in notes
+        assert f'<a class="footnote-back" href="#fnref-{n}"' in notes
+        assert f'aria-label="Back to reference {n}"' in notes
+    # The Introduction's first note is the document's first.
+    assert notes.split('<li id="fn-1">', 1)[1].startswith("African, Caribbean and Pacific Group")
 
 
 def test_check_no_typed_figures_finds_typed_figures() -> None:

@@ -20,7 +20,6 @@ from fontTools.ttLib import TTFont
 
 from meeting_report.fonts import FAMILIES, fontconfig_xml, text_library_versions
 from meeting_report.manifest import software_versions
-from meeting_report.render import render_html
 from tests.font_checks import (
     FONTS_DIR,
     bundled_families,
@@ -29,11 +28,11 @@ from tests.font_checks import (
     pdf_fonts,
     uncovered,
 )
+from tests.render.conftest import DOCS, render
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS_DIR = ROOT / "assets"
 CREATED = "2017-12-01T00:00:00Z"
-DOCS = ("summary_report", "highlights", "annexes")
 # Nested lists (disc, circle, square bullets), the symbols the subset adds, and families a
 # stylesheet might name that only a machine has.
 SYMBOLS_PAGE = (
@@ -146,21 +145,13 @@ def machine(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def print_pages(tmp_path: Path, context, content_dir, env) -> dict[str, Path]:
-    """The print HTML of the three documents (the fake context) and of the symbols page."""
+def print_pages(tmp_path: Path, real_data) -> dict[str, Path]:
+    """The print HTML of the documents (the real data) and of the symbols page."""
     pages = {"symbols": tmp_path / "symbols.html"}
     pages["symbols"].write_text(SYMBOLS_PAGE, encoding="utf-8")
     for doc in DOCS:
-        html = render_html(
-            f"{doc}.html.j2",
-            context,
-            medium="print",
-            content_dir=content_dir,
-            assets_dir=ASSETS_DIR,
-            env=env,
-        )
         pages[doc] = tmp_path / f"{doc}.html"
-        pages[doc].write_text(html, encoding="utf-8")
+        pages[doc].write_text(render(doc, real_data[doc], medium="print"), encoding="utf-8")
     return pages
 
 

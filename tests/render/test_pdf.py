@@ -13,8 +13,8 @@ import weasyprint.urls
 
 from meeting_report.charts import recurrence_matrix, theme_heatmap
 from meeting_report.pdf import RenderError, make_url_fetcher, pdf_bytes, write_pdf
-from meeting_report.render import render_html
 from tests.conftest import ASSETS_DIR
+from tests.render.conftest import DOCS, render
 
 CREATED = "2017-12-01T00:00:00Z"
 FONTS = ASSETS_DIR / "fonts"
@@ -140,54 +140,24 @@ def test_pdf_has_text_metadata_and_no_attachment(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".doc.pdf.*"))  # atomic write left no temporary file
 
 
-def test_two_renders_are_byte_identical(context, content_dir, env) -> None:
-    html = render_html(
-        "summary_report.html.j2",
-        context,
-        medium="print",
-        content_dir=content_dir,
-        assets_dir=ASSETS_DIR,
-        env=env,
-    )
+def test_two_renders_are_byte_identical(real_data) -> None:
+    html = render("summary_report", real_data["summary_report"], medium="print")
     first = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     second = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     assert first == second
     assert pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, "2018-01-01T00:00:00Z") != first
 
 
-@pytest.mark.parametrize("doc", ["summary_report", "highlights", "annexes"])
-def test_documents_render_without_any_weasyprint_warning(doc, context, content_dir, env) -> None:
-    html = render_html(
-        f"{doc}.html.j2",
-        context,
-        medium="print",
-        content_dir=content_dir,
-        assets_dir=ASSETS_DIR,
-        env=env,
-    )
+@pytest.mark.parametrize("doc", DOCS)
+def test_documents_render_without_any_weasyprint_warning(doc, real_data) -> None:
+    html = render(doc, real_data[doc], medium="print")
     data = pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     text = "\n".join(pages_text(data))
-    assert context["meeting"]["theme"] in text.replace("\n", " ")
+    assert real_data[doc].values["meeting"]["theme"] in text.replace("\n", " ")
 
 
-def _long_content(content_dir: Path) -> None:
-    # Long enough that the sections land on different pages.
-    for name in ("introduction", "background", "proceedings", "key_outcomes", "conclusions"):
-        (content_dir / "summary_report" / f"{name}.md").write_text(
-            "\n\n".join([LOREM] * 6) + "\n", encoding="utf-8"
-        )
-
-
-def test_toc_page_numbers_match_heading_pages(context, content_dir, env) -> None:
-    _long_content(content_dir)
-    html = render_html(
-        "summary_report.html.j2",
-        context,
-        medium="print",
-        content_dir=content_dir,
-        assets_dir=ASSETS_DIR,
-        env=env,
-    )
+def test_toc_page_numbers_match_heading_pages(real_data) -> None:
+    html = render("summary_report", real_data["summary_report"], medium="print")
     texts = pages_text(pdf_bytes(html, ASSETS_DIR, ASSETS_DIR, CREATED))
     toc_index = next(i for i, t in enumerate(texts) if t.startswith("Table of contents"))
     toc_lines = texts[toc_index].splitlines()[1:]
@@ -217,14 +187,15 @@ def test_toc_page_numbers_match_heading_pages(context, content_dir, env) -> None
     )
 
 
-def test_footnotes_at_the_foot_of_their_page(tmp_path: Path, context) -> None:
+def test_footnotes_at_the_foot_of_their_page(tmp_path: Path, real_data) -> None:
     # Eight notes in long paragraphs: each note must sit on the page of its call, below the text.
     paragraphs = [f"{LOREM} Marker{n}.[^n{n}] {LOREM}" for n in range(1, 9)]
     notes = [f"[^n{n}]: Footnote text number {n}." for n in range(1, 9)]
     (tmp_path / "long.md").write_text("\n\n".join(paragraphs + notes) + "\n", encoding="utf-8")
     from meeting_report.narrative import FootnoteCollector, NarrativeRenderer
 
-    body = NarrativeRenderer(tmp_path, context, FootnoteCollector("print"))("long.md")
+    values = real_data["summary_report"].values
+    body = NarrativeRenderer(tmp_path, values, FootnoteCollector("print"))("long.md")
     data = pdf_bytes(page(f"<main>{body}</main>"), ASSETS_DIR, ASSETS_DIR, CREATED, strict=True)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) >= 3

@@ -206,6 +206,8 @@ WORDING: dict[str, Any] = {
             "irf": ["IRF", "IRFs"],
             "partner": ["Partner", "Partners"],
         },
+        # The IRFs' count calls the footnote of this key (per region) of the footnotes file.
+        "kind_notes": {"irf": "annex9_region_irfs"},
         "feedback": {
             "some": "{invited:Words} asked in {requested}; {responded} answered: {kinds}.",
             "all": "All {invited} answered: {kinds}.",

@@ -10,38 +10,35 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from meeting_report.documents import EDITION_NOTE_SECTIONS, edition_context, survey_summaries
-from meeting_report.documents_spec import DOCUMENT_TABLES, DOCUMENTS_WITH_SUMMARIES
-from meeting_report.io import read_raw_csv
+from meeting_report.documents import edition_context
 from meeting_report.narrative import FootnoteCollector, NarrativeError, NarrativeRenderer
+from meeting_report.outline import load_outline
 from meeting_report.reconcile import Context, load_reference, reconcile
-from meeting_report.summaries import RecurrenceRule
-from tests.conftest import ROOT
+from tests.conftest import CONTENT_DIR, ROOT
+from tests.real_documents import DOCS, make_data
 
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
 REFERENCE = ROOT / CONFIG["reference"]
 
 
+# The published sections whose differences each document's note lists (its outline says).
+SECTIONS = {doc: load_outline(CONTENT_DIR, doc).edition_note for doc in DOCS}
+
+
 @pytest.fixture(scope="module")
 def inputs() -> dict[str, Any]:
     """Each document's tables and survey summaries, as its render job computes them."""
-    raw = ROOT / CONFIG["raw_dir"]
     out = {}
-    for doc, names in DOCUMENT_TABLES.items():
-        tables = {name: read_raw_csv(raw / f"{name}.csv") for name in names}
-        summaries = (
-            survey_summaries(tables, RecurrenceRule(**CONFIG["recurrence"]))
-            if doc in DOCUMENTS_WITH_SUMMARIES
-            else None
-        )
-        out[doc] = (tables, summaries)
+    for doc in DOCS:
+        data = make_data(doc)
+        out[doc] = (data.tables, data.summaries)
     return out
 
 
 def notes(inputs: dict[str, Any], reference: Path = REFERENCE) -> dict[str, list[str]]:
     return {
-        doc: [n["id"] for n in edition_context(doc, reference, *inputs[doc])["notes"]]
-        for doc in DOCUMENT_TABLES
+        doc: [n["id"] for n in edition_context(SECTIONS[doc], reference, *inputs[doc])["notes"]]
+        for doc in DOCS
     }
 
 
@@ -75,7 +72,7 @@ def test_the_notes_list_exactly_the_reconciliations_explained_differences(inputs
 
 def test_every_reference_entry_belongs_to_a_document():
     # An entry no document claims would be a difference that no note lists.
-    prefixes = tuple(p for sections in EDITION_NOTE_SECTIONS.values() for p in sections)
+    prefixes = tuple(p for sections in SECTIONS.values() for p in sections or ())
     unclaimed = [e["id"] for e in load_reference(REFERENCE) if not e["where"].startswith(prefixes)]
     assert unclaimed == []
 
