@@ -66,16 +66,19 @@ SUMMARY_FILES = {
 }
 TEMPLATES_DIR = wf("templates")
 ASSETS_DIR = wf("assets")
+# The report pages, their base and their stylesheet; the documents read neither.
 REPORT_TEMPLATES = {
     name: f"{TEMPLATES_DIR}/{name}.html.j2"
-    for name in ("validation", "reconciliation", "changes", "overview")
+    for name in ("validation", "reconciliation", "changes", "overview", "_report")
 }
+REPORT_STYLESHEET = f"{ASSETS_DIR}/css/reports.css"
 DOCUMENT_TEMPLATES = sorted(
     str(p)
     for p in Path(TEMPLATES_DIR).glob("*.html.j2")
     if str(p) not in REPORT_TEMPLATES.values()
 )
 ASSETS = sorted(str(p) for p in Path(ASSETS_DIR).rglob("*") if p.is_file())
+DOCUMENT_ASSETS = [p for p in ASSETS if p != REPORT_STYLESHEET]
 try:
     require_paths(
         config,
@@ -120,6 +123,11 @@ except SystemExit:
 
 def raw(name):
     return f"{RAW}/{name}.csv"
+
+
+def reference_pages(reference):
+    pages = Path(reference).with_name(f"{Path(reference).stem}.pages.yaml")
+    return {"pages": str(pages)} if pages.is_file() else {}
 
 
 def code(script):
@@ -185,8 +193,12 @@ rule reconcile:
     input:
         **SUMMARY_FILES,
         **{name: raw(name) for name in [*SURVEY_TABLES, "participants"]},
+        # The published report's page map, beside the reference when it has one.
+        **reference_pages(config["reference"]),
         reference=config["reference"],
         template=REPORT_TEMPLATES["reconciliation"],
+        page=REPORT_TEMPLATES["_report"],
+        stylesheet=REPORT_STYLESHEET,
         code=code("reconcile.py"),
     output:
         csv=f"{BUILD}/reconciliation.csv",
@@ -212,7 +224,7 @@ rule render_document:
         # The published figures: each document's "About this edition" note.
         reference=config["reference"],
         templates=DOCUMENT_TEMPLATES,
-        assets=ASSETS,
+        assets=DOCUMENT_ASSETS,
         code=code("render_document.py"),
     output:
         html=report(

@@ -1,4 +1,4 @@
-"""Snakemake rule compute_summaries: raw survey tables → results/summary/ (Annex 9 summaries).
+"""Snakemake rule compute_summaries: raw survey tables → results/summary/ (the survey summaries).
 
 Run by Snakemake with `script:`; `main(...)` also runs it with explicit paths (tests).
 """

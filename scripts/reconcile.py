@@ -1,4 +1,4 @@
-"""Snakemake rule reconcile: computed summaries vs the published 2017 report.
+"""Snakemake rule reconcile: computed summaries vs the published report (config `reference`).
 
 Writes build/reconciliation.csv and build/reconciliation.html. An unexplained mismatch is a
 warning with `mode: warn` and an error (non-zero exit) with `mode: strict`.
@@ -16,7 +16,16 @@ from pathlib import Path
 from meeting_report.documents_spec import SURVEY_RESULT_TABLES, SURVEY_TABLES
 from meeting_report.io import read_raw_csv
 from meeting_report.logs import setup_logging
-from meeting_report.reconcile import Context, check, load_reference, reconcile, write_reconciliation
+from meeting_report.reconcile import (
+    Context,
+    check,
+    load_pages,
+    load_reference,
+    reconcile,
+    reference_pages_path,
+    reference_title,
+    write_reconciliation,
+)
 
 RESULTS = SURVEY_RESULT_TABLES
 TABLES = (*SURVEY_TABLES, "participants")
@@ -28,8 +37,9 @@ def main(
     outputs: Mapping[str, str | os.PathLike[str]],
     mode: str = "warn",
 ) -> list[str]:
-    """Inputs: reference, overview, template, the RESULTS csvs, the raw TABLES.
-    Outputs: csv, html. Returns the ids of unexplained mismatches."""
+    """Inputs: reference, overview, template, the RESULTS csvs, the raw TABLES (and `pages`,
+    the reference's page map, when it has one). Outputs: csv, html. Returns the ids of
+    unexplained mismatches."""
     ctx = Context(
         overview=json.loads(Path(inputs["overview"]).read_text(encoding="utf-8")),
         results={name: read_raw_csv(inputs[name]) for name in RESULTS},
@@ -37,7 +47,15 @@ def main(
     )
     rows = reconcile(load_reference(inputs["reference"]), ctx)
     # Write first: in warn mode the page is the deliverable, in strict mode it explains the stop.
-    write_reconciliation(rows, outputs["csv"], outputs["html"], inputs["template"])
+    pages = load_pages(inputs.get("pages") or reference_pages_path(inputs["reference"]))
+    write_reconciliation(
+        rows,
+        outputs["csv"],
+        outputs["html"],
+        inputs["template"],
+        title=reference_title(inputs["reference"]),
+        pages=pages,
+    )
     return check(rows, mode)
 
 
@@ -46,7 +64,7 @@ if __name__ == "__main__" and "snakemake" in globals():
     setup_logging(smk.log[0])
     names = ("reference", "overview", "template", *RESULTS, *TABLES)
     main(
-        {n: smk.input[n] for n in names},
+        {n: smk.input[n] for n in names} | {"pages": smk.input.get("pages")},
         {"csv": smk.output.csv, "html": smk.output.html},
         smk.params.mode,
     )

@@ -387,7 +387,7 @@ def _label(item: Mapping[str, Any], *keys: str) -> str:
 
 def theme_label(theme: Mapping[str, Any]) -> str:
     """ "Theme 1: human rights of all migrants": the number the regional overviews use
-    ("Global compact theme 1") with the short name Annex 2's unnumbered list can be read by."""
+    ("Global compact theme 1") with the short name an unnumbered list of themes can be read by."""
     number = f"Theme {theme.get('number', theme['theme_id'])}"
     return f"{number}: {theme['short_name']}" if theme.get("short_name") else number
 

@@ -1,7 +1,7 @@
 """An outline laid out: the parts a document template prints, numbered and named.
 
 From a document's outline (outline.py), its data and its narrative, `document_layout` works out
-every heading once: its number ("Annex 4:", "2.1", "Appendix I."), its text (the outline's
+every heading once: its number ("Part 4:", "2.1", "Appendix I."), its text (the outline's
 title, or the `#` line of the part's Markdown), its anchor, the running head it sets and its
 bookmark; the table of contents, the running heads and a part's own contents are read from
 the same values, so they cannot disagree with the body. Data blocks are built here (blocks.py);
@@ -29,7 +29,7 @@ QUOTES = "“”\"‘’'«»„"
 
 
 def slug(text: str) -> str:
-    """An anchor from text: "Annex 4: Background" → "annex-4-background" (an id from data,
+    """An anchor from text: "Part 4: Background" → "part-4-background" (an id from data,
     "asia_pacific", keeps its underscores)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-")
@@ -161,7 +161,7 @@ class Layout:
         parent: Laid | None,
         counters: dict[str, int],
     ) -> tuple[str | None, str]:
-        """The part's number as printed ("Annex 4:", "2.1", "Appendix I.") and its own count
+        """The part's number as printed ("Part 4:", "2.1", "Appendix I.") and its own count
         ("4", "1", "I"); `number:` in the outline gives the count (or, where no format
         numbers the part, the whole number)."""
         own = self.plain(part.number, part, scope) if part.number is not None else None

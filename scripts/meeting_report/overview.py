@@ -109,7 +109,7 @@ def write_overview(
     message: str | None = None,
 ) -> None:
     """Write `<build_dir>/index.html`. `status`: "built", "failed" or "invalid"."""
-    from .templating import environment
+    from .templating import render_page
 
     build, results = Path(build_dir), Path(results_dir)
     changes = build / "changes.txt"
@@ -123,5 +123,5 @@ def write_overview(
         "build": build_record(build / "manifest.json"),
         "outputs": other_outputs(build, results),
     }
-    page = environment(str(templates_dir)).get_template("overview.html.j2").render(context)
+    page = render_page("overview.html.j2", context, templates_dir)
     atomic_write_text(build / "index.html", page)

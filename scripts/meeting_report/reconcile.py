@@ -1,10 +1,10 @@
-"""Reconciliation of the computed survey summaries with the figures the 2017 report publishes.
+"""Reconciliation of the computed survey summaries with the figures a published report states.
 
-The reference (data/reference/published_2017.yaml) holds one entry per figure or list the
-report states: `id`, `quote`, `where`, `published`, `computed` and, where the report
-contradicts itself or the data, an `explanation`. `computed` is either a dotted path into the
-results (`overview.regions.africa.invited`) or a named computation:
-`{fn: <name>, <argument>: <value>, ...}` (see COMPUTATIONS).
+The reference (config.yaml `reference`) holds one entry per figure or list the report states:
+`id`, `quote`, `where`, `published`, `computed` and, where the report contradicts itself or the
+data, an `explanation`. `computed` is either a dotted path into the results
+(`overview.regions.africa.invited`) or a named computation: `{fn: <name>, <argument>: <value>,
+...}` (see COMPUTATIONS).
 
 Each entry becomes a row with status `match`, `explained` (differs, for a documented reason)
 or `mismatch` (differs and nobody knows why). Lists are compared as sets unless the entry says
@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 import yaml
 
-from meeting_report import published_pages
 from meeting_report.io import atomic_write_text
 from meeting_report.numbers import percent_points
 from meeting_report.safe_csv import to_safe_csv_text
@@ -515,19 +513,53 @@ def seed_lines(where: str) -> list[int]:
     return lines
 
 
-def published_page(where: str) -> str:
+@dataclass(frozen=True)
+class PublishedPages:
+    """The page map of the published report (tools/published_pages.py): each table-of-contents
+    entry's (heading line, page, name), and the (first line, last line, first page, last page
+    or None) spans of its text."""
+
+    sections: tuple[tuple[int, int, str], ...]
+    pages: tuple[tuple[int, int, int, int | None], ...]
+
+
+def reference_pages_path(reference: str | os.PathLike[str]) -> Path:
+    """Where the page map of a reference is: beside it, `<name>.pages.yaml`."""
+    path = Path(reference)
+    return path.with_name(path.stem + ".pages.yaml")
+
+
+def load_pages(path: str | os.PathLike[str] | None) -> PublishedPages | None:
+    """The page map, or None where the reference has none (no page is named then)."""
+    if path is None or not Path(path).is_file():
+        return None
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return PublishedPages(
+        tuple(tuple(s) for s in data.get("sections") or ()),  # type: ignore[misc]
+        tuple(tuple(p) for p in data.get("pages") or ()),  # type: ignore[misc]
+    )
+
+
+def reference_title(path: str | os.PathLike[str]) -> str:
+    """The reconciliation page's title: the reference's `title`, or a general one."""
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    title = document.get("title") if isinstance(document, Mapping) else None
+    return str(title or "Reconciliation with the published report")
+
+
+def published_page(where: str, published: PublishedPages | None) -> str:
     """Where the published report prints a `where`: "page 8", "pages 8–9", "between pages 10
-    and 13", or, where its text does not fix the page, "Annex 9 starts on page 63"; "" if
-    `where` names no seed line."""
+    and 13", or, where its text does not fix the page, "<section> starts on page 63"; "" if
+    `where` names no seed line or there is no page map."""
     lines = seed_lines(where)
-    if not lines:
+    if not lines or published is None or not published.pages:
         return ""
-    firsts = [span[0] for span in published_pages.PAGES]
-    spans = [published_pages.PAGES[bisect.bisect_right(firsts, n) - 1] for n in lines]
+    firsts = [span[0] for span in published.pages]
+    spans = [published.pages[bisect.bisect_right(firsts, n) - 1] for n in lines]
     if any(n < span[0] or n > span[1] for n, span in zip(lines, spans, strict=True)):
         return ""  # before the Introduction: no entry is there
     if any(last is None for *_, last in spans):
-        starts = [s for s in published_pages.SECTIONS if s[0] <= min(lines)]
+        starts = [s for s in published.sections if s[0] <= min(lines)]
         _, page, name = starts[-1]
         return f"{name} starts on page {page}"
     low, high = min(s[2] for s in spans), max(s[3] for s in spans)
@@ -536,14 +568,16 @@ def published_page(where: str) -> str:
     return f"between pages {low} and {high}"
 
 
-def render_html(rows: pd.DataFrame, template_path: str | os.PathLike[str], title: str) -> str:
+def render_html(
+    rows: pd.DataFrame,
+    template_path: str | os.PathLike[str],
+    title: str,
+    pages: PublishedPages | None = None,
+) -> str:
+    """The reconciliation page; `template_path` is in the project's templates folder."""
+    from .templating import render_page
+
     template_file = Path(template_path)
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_file.parent),
-        autoescape=True,  # select_autoescape() would not cover a `.html.j2` name
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
     counts = rows["status"].value_counts().reindex(list(STATUSES), fill_value=0)
     page_rows = []
     for row in rows.to_dict(orient="records"):
@@ -553,17 +587,18 @@ def render_html(rows: pd.DataFrame, template_path: str | os.PathLike[str], title
                 # Break points after dots and underscores: a long id wraps in its column.
                 "id_parts": re.split(r"(?<=[._])", row["id"]),
                 "place": place(row["where"]),
-                "page": published_page(row["where"]),
+                "page": published_page(row["where"], pages),
                 "published_shown": row.get("published_shown", row["published"]),
                 "computed_shown": row.get("computed_shown", row["computed"]),
             }
         )
-    return environment.get_template(template_file.name).render(
-        title=title,
-        rows=page_rows,
-        counts={status: int(n) for status, n in counts.items()},
-        total=len(rows),
-    )
+    values = {
+        "title": title,
+        "rows": page_rows,
+        "counts": {status: int(n) for status, n in counts.items()},
+        "total": len(rows),
+    }
+    return render_page(template_file.name, values, template_file.parent)
 
 
 def write_reconciliation(
@@ -571,7 +606,8 @@ def write_reconciliation(
     csv_path: str | os.PathLike[str],
     html_path: str | os.PathLike[str],
     template_path: str | os.PathLike[str],
-    title: str = "Reconciliation with the published GRCP 7 report (2017)",
+    title: str = "Reconciliation with the published report",
+    pages: PublishedPages | None = None,
 ) -> None:
     atomic_write_text(csv_path, to_safe_csv_text(rows[ROW_COLUMNS]))
-    atomic_write_text(html_path, render_html(rows, template_path, title))
+    atomic_write_text(html_path, render_html(rows, template_path, title, pages))

@@ -1,4 +1,4 @@
-"""Survey summaries of Annex 9: respondents per region and theme, recurrent elements, tiers.
+"""Survey summaries: respondents per region and theme, recurrent elements, cross-regional tiers.
 
 Every function takes and returns DataFrames of strings as read by `meeting_report.io.read_raw_csv`
 (dtype=str, no NaN), except for the integer count columns they add. The work is done with
@@ -401,7 +401,7 @@ def _positions(ids: pd.Series) -> dict[str, int]:
 
 
 def compute_all(tables: Mapping[str, pd.DataFrame], rule: RecurrenceRule) -> SummaryResults:
-    """All Annex 9 summaries from the raw tables (regions, themes, elements, entities,
+    """All survey summaries from the raw tables (regions, themes, elements, entities,
     survey_responses, survey_elements)."""
     args = (
         tables["regions"],

@@ -89,6 +89,6 @@ def render_page(
 ) -> str:
     """A report page (validation, reconciliation, changes, overview) as HTML, with the report
     stylesheet inlined as `stylesheet` (the assets folder beside the templates by default)."""
+    page = environment(str(templates_dir)).get_template(template)
     assets = Path(assets_dir) if assets_dir is not None else Path(templates_dir).parent / "assets"
-    values = {**context, "stylesheet": inline_stylesheet(assets, REPORT_STYLESHEET)}
-    return environment(str(templates_dir)).get_template(template).render(values)
+    return page.render({**context, "stylesheet": inline_stylesheet(assets, REPORT_STYLESHEET)})

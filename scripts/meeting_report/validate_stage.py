@@ -24,7 +24,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .io import atomic_write_bytes
@@ -256,10 +255,9 @@ _HIDDEN_MARK = Markup('<span class="hidden-char">⟨{}⟩</span>')
 
 
 def _page(templates_dir: str | os.PathLike[str], **values: Any) -> str:
-    env = Environment(
-        loader=FileSystemLoader(templates_dir), autoescape=True, undefined=StrictUndefined
-    )
-    return env.get_template("validation.html.j2").render(**values)
+    from .templating import render_page
+
+    return render_page("validation.html.j2", values, templates_dir)
 
 
 def render_report(

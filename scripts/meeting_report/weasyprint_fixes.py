@@ -1,7 +1,7 @@
 """Workarounds for two WeasyPrint 70 layout bugs that change what the reader sees.
 
 1. A paragraph's first word stranded on a line of its own. WeasyPrint lays out each run of text
-   with Pango. When a run ends with a space because an inline element follows (`on GRCP 6
+   with Pango. When a run ends with a space because an inline element follows (`on the last
    <em>…</em>`, a link, a bold phrase), Pango keeps the whole run on one line, since a trailing
    space may hang past the margin. `split_first_line` then measures that line *with* the space,
    finds it wider than the line, concludes that the run "can't be split earlier" and keeps only

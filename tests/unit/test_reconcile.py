@@ -18,6 +18,7 @@ from meeting_report.reconcile import (
     check,
     compute,
     edition_note,
+    load_pages,
     load_reference,
     note_anchor,
     place,
@@ -32,6 +33,7 @@ from meeting_report.reconcile import (
 from tools import published_pages
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGES = load_pages(ROOT / "data" / "reference" / "published_2017.pages.yaml")
 TEMPLATE = ROOT / "templates" / "reconciliation.html.j2"
 REFERENCE = ROOT / "data" / "reference" / "published_2017.yaml"
 
@@ -260,7 +262,9 @@ def test_edition_note_without_survey_data_computes_nothing():
 
 
 def _page(tmp_path, entries, ctx) -> str:
-    write_reconciliation(reconcile(entries, ctx), tmp_path / "r.csv", tmp_path / "r.html", TEMPLATE)
+    write_reconciliation(
+        reconcile(entries, ctx), tmp_path / "r.csv", tmp_path / "r.html", TEMPLATE, pages=PAGES
+    )
     return (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
@@ -271,18 +275,18 @@ def _cells(html: str, row_id: str) -> list[str]:
 
 
 def test_page_names_places_by_section_and_page_not_seed_line():
-    assert published_page("Introduction, seed line 105") == "page 7"
-    assert published_page("Introduction, footnote 1, seed line 115") == "page 7"
-    assert published_page("Section 1 (Background), seed line 131") == "page 8"
-    assert published_page("Section 1 (Background), seed line 143") == "page 9"
-    assert published_page("Section 1, seed lines 131 and 143") == "pages 8–9"
+    assert published_page("Introduction, seed line 105", PAGES) == "page 7"
+    assert published_page("Introduction, footnote 1, seed line 115", PAGES) == "page 7"
+    assert published_page("Section 1 (Background), seed line 131", PAGES) == "page 8"
+    assert published_page("Section 1 (Background), seed line 143", PAGES) == "page 9"
+    assert published_page("Section 1, seed lines 131 and 143", PAGES) == "pages 8–9"
     # Between two footnotes the text does not say where the page breaks.
-    assert published_page("Section 3.1, seed line 200") == "between pages 10 and 13"
+    assert published_page("Section 3.1, seed line 200", PAGES) == "between pages 10 and 13"
     # Annex 9 has no later section to close it: the page it starts on.
     assert published_page(
-        "Annex 9, Appendix 5 (Europe), table, column RCP, seed lines 1657–1668"
+        "Annex 9, Appendix 5 (Europe), table, column RCP, seed lines 1657–1668", PAGES
     ) == ("Annex 9 starts on page 63")
-    assert published_page("line 1") == ""
+    assert published_page("line 1", PAGES) == ""
     assert seed_lines("Annex 9, seed lines 1171–1173, 1180 and 1183") == [
         1171,
         1172,
@@ -294,8 +298,8 @@ def test_page_names_places_by_section_and_page_not_seed_line():
 
 def test_published_pages_are_generated_from_the_seed(seed_text):
     # Pages come from the report's table of contents and its footnotes, never typed by hand.
-    module = ROOT / "scripts" / "meeting_report" / "published_pages.py"
-    assert module.read_text(encoding="utf-8") == published_pages.module_text(seed_text), (
+    data = ROOT / "data" / "reference" / "published_2017.pages.yaml"
+    assert data.read_text(encoding="utf-8") == published_pages.pages_text(seed_text), (
         "rerun: PYTHONPATH=scripts .venv/bin/python tools/published_pages.py"
     )
     # Each section starts on the page the table of contents gives it.
