@@ -208,7 +208,8 @@ def _item(raw: Any, where: str) -> Item:
             raise _fail(where, f"a Markdown part is a .md file, not {path!r}")
         if params:
             raise _fail(where, "a Markdown item takes no `with:`")
-        return Item(where, markdown=path, optional=_flag(raw.get("optional", False), where, "x"))
+        optional = _flag(raw.get("optional", False), where, "optional")
+        return Item(where, markdown=path, optional=optional)
     kind = _text(raw["block"], where, "block")
     if kind not in BLOCKS:
         raise _fail(where, f"no data block {kind!r} (blocks: {', '.join(sorted(BLOCKS))})")

@@ -50,6 +50,7 @@ def outline(parts: list[dict[str, Any]], **document: Any) -> Any:
         ([{"title": "A", "for_each": "regions"}], "`for_each:` reads NAME in VALUE"),
         ([{"group": "G"}], "a `group:` needs `parts:`"),
         ([{"title": "A", "toc": "no"}], "'toc' must be true or false"),
+        ([{"title": "A", "markdown": "a.md", "optional": "yes"}], "'optional' must be true"),
     ],
 )
 def test_a_faulty_outline_names_its_file_part_and_mistake(parts, message):
