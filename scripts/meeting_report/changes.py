@@ -2,9 +2,9 @@
 
 The redline (redline.py) compares the new results/summary/ with the previous build's snapshot
 (results/previous/summary/) and words each difference as the report does: region names, theme
-numbers, element phrases from elements.csv (with the element's letter, as Annex 9 prints it)
-and entity names. Read with the csv module: this runs in the Snakefile's own process, where
-importing pandas would cost half a second.
+numbers, element phrases from elements.csv (with the element's letter, as the survey overview
+prints it) and entity names. Read with the csv module: this runs in the Snakefile's own
+process, where importing pandas would cost half a second.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ OVERVIEW_FIGURES = {
     "responded": "responding entities",
     "iscm_responded": "responding consultation mechanisms",
 }
-# A respondent's status, as Annex 9 words it.
+# A respondent's status, as the survey overview words it.
 STATUS_WORDS = {
     "formulated": "has formulated recommendations",
     "in_process": "is in process of discussing its recommendations",
@@ -116,7 +116,7 @@ class ReportNames:
         return f"theme {self.themes.get(theme_id, theme_id)}"
 
     def element(self, element_id: str) -> str:
-        """'the effective protection of migrant rights (element “i”)', as Annex 9 cites it."""
+        """'the effective protection of migrant rights (element “i”)', as the overview cites it."""
         phrase = self.elements.get(element_id)
         return f"{phrase} (element “{element_id}”)" if phrase else f"element “{element_id}”"
 
