@@ -142,6 +142,11 @@ def doc_narrative(wildcards):
     return DOCUMENT_INPUTS[wildcards.doc].narrative
 
 
+def document_priority(wildcards):
+    inputs = DOCUMENT_INPUTS[wildcards.doc]
+    return 10 + min(9, (len(inputs.tables) + len(inputs.narrative)) // 5)
+
+
 wildcard_constraints:
     doc="|".join(DOCS),
 
@@ -243,8 +248,10 @@ rule render_document:
         sources=f"{RESULTS}/print/{{doc}}.sources.json",
     log:
         f"{BUILD}/logs/render_document_{{doc}}.log",
-    # The documents are the critical path: schedule them before the reports.
-    priority: 10
+    # The documents are the critical path: schedule them before the reports, and the longest
+    # first (the more tables and narrative files a document reads, the more it prints), so
+    # that it is not left to start last on a cold build.
+    priority: document_priority
     conda:
         "envs/pipeline.yaml"
     params:
