@@ -32,6 +32,7 @@ from meeting_report.documents_spec import (
 )
 
 OUTLINES_DIR = "outlines"
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # What a part of an outline may say, and what the document says of itself.
 PART_KEYS = frozenset(
     {
@@ -342,7 +343,8 @@ def load_outline(narrative_dir: str | os.PathLike[str], doc: str) -> Outline:
             f"`documents:` lists it; content/README.md, 'Document outlines')"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader where there is one: the Snakefile reads every outline on every run.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise OutlineError(f"{shown}: not valid YAML: {error}") from None
     return parse_outline(data, doc, shown)
