@@ -505,18 +505,17 @@ def summary_text(redline: Redline, html_name: str, limit: int = 12) -> str:
 
 
 def render_redline(redline: Redline, template: str | os.PathLike[str]) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    # The project's one environment (templating.py); the helpers go in the context, not in
+    # the shared environment's globals.
+    from .templating import environment
 
-    env = Environment(
-        loader=FileSystemLoader(Path(template).parent),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(word_marks=word_marks, unit_words=UNIT_WORDS)
-    return env.get_template(Path(template).name).render(
-        redline=redline, no_previous=NO_PREVIOUS, title="Changes since the previous build"
+    page = environment(str(Path(template).parent)).get_template(Path(template).name)
+    return page.render(
+        redline=redline,
+        no_previous=NO_PREVIOUS,
+        title="Changes since the previous build",
+        word_marks=word_marks,
+        unit_words=UNIT_WORDS,
     )
 
 
