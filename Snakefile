@@ -102,7 +102,8 @@ def write_overview(status, message=None):
     """build/index.html, the page to open first, says how every run ended."""
     from meeting_report.overview import write_overview as write
 
-    write(BUILD, RESULTS, DOCS, status, TEMPLATES_DIR, message)
+    titles = {doc: inputs.kind for doc, inputs in DOCUMENT_INPUTS.items()}
+    write(BUILD, RESULTS, DOCS, status, TEMPLATES_DIR, message, titles)
 
 
 # Nothing is planned, let alone rendered, from invalid inputs: every problem is listed and

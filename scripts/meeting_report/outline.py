@@ -436,6 +436,7 @@ class DocumentInputs:
     tables: tuple[str, ...]
     narrative: tuple[str, ...]
     shows_survey: bool
+    kind: str = ""  # what the document is ("Annexes"), as its outline says, for the overview
 
 
 def document_inputs(narrative_dir: str | os.PathLike[str], doc: str) -> DocumentInputs:
@@ -461,4 +462,5 @@ def document_inputs(narrative_dir: str | os.PathLike[str], doc: str) -> Document
             for key in keys:
                 tables.update(VALUE_TABLES.get((name, key), VALUE_TABLES.get((name, ""), ())))
             survey |= name in SUMMARY_VALUES
-    return DocumentInputs(tuple(sorted(tables)), tuple(files), survey)
+    kind = "" if "{" in outline.kind else outline.kind
+    return DocumentInputs(tuple(sorted(tables)), tuple(files), survey, kind)

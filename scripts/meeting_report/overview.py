@@ -17,12 +17,6 @@ from typing import Any
 
 from .io import atomic_write_text
 
-DOCUMENT_TITLES = {
-    "summary_report": "Summary Report",
-    "highlights": "Highlights",
-    "annexes": "Annexes",
-}
-
 
 def _size(path: Path) -> str:
     size = path.stat().st_size
@@ -42,13 +36,16 @@ def _href(path: Path, build_dir: Path) -> str:
     return Path(os.path.relpath(path, build_dir)).as_posix()
 
 
-def documents_overview(build_dir: Path, docs: Iterable[str]) -> list[dict[str, Any]]:
+def documents_overview(
+    build_dir: Path, docs: Iterable[str], titles: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Each document's files, pages and size; `titles` names them (their outlines' kinds)."""
     rows = []
     for doc in docs:
         html, pdf = build_dir / "html" / f"{doc}.html", build_dir / "pdf" / f"{doc}.pdf"
         rows.append(
             {
-                "name": DOCUMENT_TITLES.get(doc, doc.replace("_", " ").capitalize()),
+                "name": (titles or {}).get(doc) or doc.replace("_", " ").capitalize(),
                 "html": _href(html, build_dir) if html.is_file() else None,
                 "pdf": _href(pdf, build_dir) if pdf.is_file() else None,
                 "pages": _pages(pdf) if pdf.is_file() else None,
@@ -107,8 +104,10 @@ def write_overview(
     status: str,
     templates_dir: str | os.PathLike[str],
     message: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> None:
-    """Write `<build_dir>/index.html`. `status`: "built", "failed" or "invalid"."""
+    """Write `<build_dir>/index.html`. `status`: "built", "failed" or "invalid"; `titles`
+    names the documents (by default, from their file names)."""
     from .templating import render_page
 
     build, results = Path(build_dir), Path(results_dir)
@@ -116,7 +115,7 @@ def write_overview(
     context: Mapping[str, Any] = {
         "status": status,
         "message": message,
-        "documents": documents_overview(build, docs),
+        "documents": documents_overview(build, docs, titles),
         "validation": {"html": "validation.html", "csv": "validation.csv"},
         "reconciliation": reconciliation_counts(build / "reconciliation.csv"),
         "changes": changes.read_text(encoding="utf-8").strip() if changes.is_file() else None,
